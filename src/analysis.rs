@@ -1,0 +1,277 @@
+//! Derived facts shared by the rules: is the root ephemeral, which filesystem holds a path, what
+//! is persisted, and whether a path is readable when NixOS activates (users, secrets).
+//!
+//! Computed once per host so that every rule answers these questions the same way.
+
+use crate::facts::path::{is_at_or_under, normalize};
+use crate::facts::{EntryKind, FileSystem, Host, Loc, PersistModule};
+
+/// NixOS mounts these in the initrd whatever their neededForBoot says (`pathsNeededForBoot`).
+pub const PATHS_NEEDED_FOR_BOOT: &[&str] =
+    &["/", "/nix", "/nix/store", "/var", "/var/log", "/var/lib", "/var/lib/nixos", "/etc", "/usr"];
+
+/// Folders that secret managers fill during activation; paths there are early by construction.
+const RUNTIME_SECRET_DIRS: &[&str] = &["/run/secrets", "/run/secrets-for-users", "/run/agenix", "/run/agenix.d"];
+
+/// Shell fragments that wipe a root filesystem at boot.
+const ROLLBACK_PATTERNS: &[&str] = &[
+    "zfs rollback",
+    "btrfs subvolume delete",
+    "btrfs subvolume snapshot",
+    "btrfs subvolume create",
+    "bcachefs subvolume",
+    "mkfs.",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ephemeral {
+    /// The root is a tmpfs.
+    Tmpfs,
+    /// The root is rolled back by an initrd command or service.
+    Rollback { option: String },
+    /// The root is a persistent filesystem that nothing wipes.
+    No,
+    /// The root filesystem is not known.
+    Unknown,
+}
+
+impl Ephemeral {
+    pub fn is_ephemeral(&self) -> bool {
+        matches!(self, Ephemeral::Tmpfs | Ephemeral::Rollback { .. })
+    }
+}
+
+/// A persisted path, flattened out of all roots (system, users, home-manager).
+#[derive(Debug, Clone)]
+pub struct Persisted<'h> {
+    pub path: String,
+    pub kind: EntryKind,
+    pub module: PersistModule,
+    pub storage: Option<String>,
+    pub user: Option<String>,
+    pub in_initrd: Option<bool>,
+    pub mode: Option<&'h str>,
+    pub at: Option<&'h Loc>,
+    /// Index of the root in `host.persistence.items`.
+    pub root: usize,
+}
+
+/// When a path can be read during activation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Availability {
+    Early,
+    /// It exists only later in boot; the reason says why.
+    Late(String),
+    /// It is on the ephemeral root and nothing persists it.
+    Missing(String),
+    Unknown,
+}
+
+pub struct Analysis<'h> {
+    pub host: &'h Host,
+    pub ephemeral: Ephemeral,
+    pub persisted: Vec<Persisted<'h>>,
+    /// All persistence entries are known (roots and their lists complete, host complete).
+    pub persistence_complete: bool,
+}
+
+impl<'h> Analysis<'h> {
+    pub fn new(host: &'h Host) -> Self {
+        let ephemeral = detect_ephemeral(host);
+        let mut persisted = Vec::new();
+        let mut complete = host.complete && host.persistence.complete;
+        for (i, root) in host.persistence.items.iter().enumerate() {
+            if root.enable.is_false() {
+                continue;
+            }
+            if root.enable.value.is_none() {
+                complete = false;
+                continue;
+            }
+            complete &= root.entries.complete;
+            let storage = root.storage.as_str().and_then(normalize);
+            for e in root.entries.iter() {
+                let Some(path) = e.path.as_str().and_then(normalize) else {
+                    complete = false;
+                    continue;
+                };
+                persisted.push(Persisted {
+                    path,
+                    kind: e.kind,
+                    module: root.module,
+                    storage: storage.clone(),
+                    user: e.user.clone().or_else(|| root.user.clone()),
+                    in_initrd: e.in_initrd.value,
+                    mode: e.mode.as_str(),
+                    at: e.path.at.as_ref(),
+                    root: i,
+                });
+            }
+        }
+        Analysis { host, ephemeral, persisted, persistence_complete: complete }
+    }
+
+    pub fn root_fs(&self) -> Option<&'h FileSystem> {
+        self.host.file_systems.iter().find(|f| f.mount_point == "/")
+    }
+
+    /// The filesystem holding `path`: the longest mount-point prefix.
+    pub fn mount_for(&self, path: &str) -> Option<&'h FileSystem> {
+        self.host
+            .file_systems
+            .iter()
+            .filter(|fs| normalize(&fs.mount_point).is_some_and(|mp| is_at_or_under(path, &mp)))
+            .max_by_key(|fs| fs.mount_point.len())
+    }
+
+    /// Is this filesystem mounted in the initrd (before activation)?
+    pub fn mounted_in_initrd(&self, fs: &FileSystem) -> Option<bool> {
+        let mp = normalize(&fs.mount_point)?;
+        if PATHS_NEEDED_FOR_BOOT.contains(&mp.as_str()) {
+            return Some(true);
+        }
+        fs.needed_for_boot.value
+    }
+
+    /// Does this filesystem keep its content across reboots?
+    pub fn is_persistent_fs(&self, fs: &FileSystem) -> Option<bool> {
+        if fs.fs_type.as_str()? == "tmpfs" {
+            return Some(false);
+        }
+        if fs.mount_point == "/" {
+            return match self.ephemeral {
+                Ephemeral::Unknown => None,
+                ref e => Some(!e.is_ephemeral()),
+            };
+        }
+        Some(true)
+    }
+
+    /// The persisted entry that covers `path`: a directory at or above it, or the same file.
+    pub fn covering(&self, path: &str) -> Option<&Persisted<'h>> {
+        self.persisted
+            .iter()
+            .filter(|p| match p.kind {
+                EntryKind::Dir => is_at_or_under(path, &p.path),
+                EntryKind::File => p.path == path,
+            })
+            .max_by_key(|p| p.path.len())
+    }
+
+    /// Whether `path` survives a reboot: persisted, or on a persistent filesystem.
+    /// `None` when that cannot be known (unknown filesystems, incomplete persistence).
+    pub fn survives_reboot(&self, path: &str) -> Option<bool> {
+        let path = normalize(path)?;
+        if self.covering(&path).is_some() {
+            return Some(true);
+        }
+        let fs = self.mount_for(&path)?;
+        match self.is_persistent_fs(fs)? {
+            true => Some(true),
+            false if self.persistence_complete => Some(false),
+            false => None,
+        }
+    }
+
+    /// Whether `path` can be read when NixOS activates (creates users, installs secrets).
+    pub fn availability(&self, path: &str) -> Availability {
+        let Some(path) = normalize(path) else { return Availability::Unknown };
+        if is_at_or_under(&path, "/nix/store") || RUNTIME_SECRET_DIRS.iter().any(|d| is_at_or_under(&path, d)) {
+            return Availability::Early;
+        }
+        let Some(fs) = self.mount_for(&path) else { return Availability::Unknown };
+        match self.is_persistent_fs(fs) {
+            None => Availability::Unknown,
+            Some(true) => match self.mounted_in_initrd(fs) {
+                Some(true) => Availability::Early,
+                Some(false) => Availability::Late(format!(
+                    "{} is mounted only in stage 2 (no neededForBoot), after activation",
+                    fs.mount_point
+                )),
+                None => Availability::Unknown,
+            },
+            Some(false) => match self.covering(&path) {
+                Some(p) => self.persisted_availability(p),
+                None if self.persistence_complete => {
+                    Availability::Missing(format!("{path} is on the ephemeral {} and is not persisted", fs.mount_point))
+                }
+                None => Availability::Unknown,
+            },
+        }
+    }
+
+    /// When the bind mount or link of a persisted entry exists.
+    fn persisted_availability(&self, p: &Persisted<'h>) -> Availability {
+        let in_initrd = match p.module {
+            PersistModule::Preservation => p.in_initrd.unwrap_or(false),
+            // impermanence mounts in the initrd only the directories NixOS needs for boot;
+            // files are linked by an activation step that runs after users are created.
+            PersistModule::Impermanence => {
+                p.kind == EntryKind::Dir && PATHS_NEEDED_FOR_BOOT.contains(&p.path.as_str())
+            }
+            PersistModule::HomeManager => false,
+        };
+        if !in_initrd {
+            let how = match (p.module, p.kind) {
+                (PersistModule::Preservation, _) => "preservation mounts it only after the initrd (no inInitrd)",
+                (_, EntryKind::Dir) => "the persisted directory is bind-mounted only at local-fs.target, after activation",
+                (_, EntryKind::File) => "the persisted file is linked by an activation step with no ordering before it",
+            };
+            return Availability::Late(format!("{} ({how})", p.path));
+        }
+        // Mounted in the initrd, so the storage must be there too.
+        let Some(storage) = p.storage.as_deref() else { return Availability::Unknown };
+        match self.mount_for(storage) {
+            None => Availability::Unknown,
+            Some(fs) => match (self.is_persistent_fs(fs), self.mounted_in_initrd(fs)) {
+                (Some(true), Some(true)) => Availability::Early,
+                (Some(true), Some(false)) => Availability::Late(format!(
+                    "its storage {storage} is on {}, which is mounted only in stage 2 (no neededForBoot)",
+                    fs.mount_point
+                )),
+                (Some(false), _) => Availability::Missing(format!("its storage {storage} is on the ephemeral {}", fs.mount_point)),
+                _ => Availability::Unknown,
+            },
+        }
+    }
+
+    /// Any enabled persistence declared at all (known entries or roots)?
+    pub fn has_persistence(&self) -> bool {
+        !self.persisted.is_empty()
+            || self.host.persistence.items.iter().any(|r| !r.enable.is_false())
+    }
+}
+
+fn detect_ephemeral(host: &Host) -> Ephemeral {
+    let Some(root) = host.file_systems.iter().find(|f| f.mount_point == "/") else {
+        return Ephemeral::Unknown;
+    };
+    match root.fs_type.as_str() {
+        Some("tmpfs") => return Ephemeral::Tmpfs,
+        None => return Ephemeral::Unknown,
+        Some(_) => {}
+    }
+    let rolls_back = |text: &str| ROLLBACK_PATTERNS.iter().any(|p| text.contains(p));
+    for c in &host.boot.scripted_commands {
+        if c.text.as_str().is_some_and(rolls_back) {
+            return Ephemeral::Rollback { option: c.option.clone() };
+        }
+    }
+    for s in &host.boot.initrd_services {
+        if s.script.as_str().is_some_and(rolls_back) {
+            return Ephemeral::Rollback { option: format!("boot.initrd.systemd.services.{}", s.name) };
+        }
+    }
+    // A command we cannot read might be the rollback.
+    let unknown_text = host.boot.scripted_commands.iter().any(|c| c.text.value.is_none())
+        || host.boot.initrd_services.iter().any(|s| s.script.value.is_none());
+    if unknown_text || !host.complete {
+        return Ephemeral::Unknown;
+    }
+    Ephemeral::No
+}
+
+/// True when a shell fragment rolls a filesystem back.
+pub fn is_rollback_script(text: &str) -> bool {
+    ROLLBACK_PATTERNS.iter().any(|p| text.contains(p))
+}

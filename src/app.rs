@@ -1,0 +1,155 @@
+//! The binary's edge: resolves arguments into settings, loads facts from a frontend, runs the
+//! rules, reports, and turns the outcome into an exit status.
+
+use crate::cli::{CheckArgs, Cli, Command, FactsArgs, FailOn, InputArgs};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::{FactsDocument, Host, SCHEMA_VERSION};
+use crate::report;
+use crate::rules;
+use crate::settings::{self, Settings};
+use crate::source::SourceDb;
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Facts(args) => facts(&args),
+        Command::Rules => list_rules(),
+        Command::Explain { rule } => explain(&rule),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("impermalint: error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Facts for every host of the input, and the source texts the frontend read.
+pub struct Loaded {
+    pub hosts: Vec<Host>,
+    pub sources: SourceDb,
+    /// Where to look for impermalint.toml.
+    pub base: PathBuf,
+}
+
+/// Reads a facts JSON document, with a one-line cause on failure.
+pub fn read_facts(path: &Path) -> Result<FactsDocument, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not valid JSON at line {}, column {}: {e}", path.display(), e.line(), e.column()))?;
+    match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "{}: facts schema version {v} is not supported (this impermalint reads version {SCHEMA_VERSION})",
+                path.display()
+            ));
+        }
+        None => return Err(format!("{}: not a facts document (no schema_version)", path.display())),
+    }
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}: invalid facts at line {}, column {}: {e}", path.display(), e.line(), e.column()))
+}
+
+fn load(input: &InputArgs) -> Result<Loaded, String> {
+    let mut loaded = match &input.facts {
+        Some(path) => {
+            let doc = read_facts(path)?;
+            Loaded { hosts: doc.hosts, sources: SourceDb::default(), base: path.parent().unwrap_or(Path::new(".")).to_path_buf() }
+        }
+        None => {
+            let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
+            crate::nix::frontend::load(&path)?
+        }
+    };
+    if let Some(name) = &input.host {
+        let names: Vec<String> = loaded.hosts.iter().filter_map(|h| h.name.clone()).collect();
+        loaded.hosts.retain(|h| h.name.as_deref() == Some(name.as_str()));
+        if loaded.hosts.is_empty() {
+            let known = if names.is_empty() { "none: this is not a flake".to_string() } else { names.join(", ") };
+            return Err(format!("no host named `{name}` (hosts: {known})"));
+        }
+    }
+    Ok(loaded)
+}
+
+fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
+    let mut s = match (&args.config, args.no_config) {
+        (Some(file), _) => Settings::load(file)?,
+        (None, true) => Settings::default(),
+        (None, false) => Settings::discover(base)?,
+    };
+    for key in args.select.iter().chain(&args.ignore) {
+        if !settings::is_valid_key(key) {
+            return Err(format!("unknown rule `{key}` (see `impermalint rules`)"));
+        }
+    }
+    if !args.select.is_empty() {
+        s.select = Some(args.select.clone());
+    }
+    s.ignore.extend(args.ignore.iter().cloned());
+    Ok(s)
+}
+
+/// Runs the rules over all hosts, drops suppressed and skipped findings, and sorts them.
+pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = hosts.par_iter().flat_map(|h| rules::run(h, settings)).collect();
+    diags.retain(|d| d.at.as_ref().is_none_or(|at| !settings.is_skipped(Path::new(&at.file))));
+    let mut diags = crate::suppress::apply(diags, sources);
+    diags.sort_by_key(|d| (d.sort_key(), d.host.clone()));
+    diags.dedup();
+    diags
+}
+
+fn check(args: &CheckArgs) -> Result<i32, String> {
+    let mut loaded = load(&args.input)?;
+    let settings = resolve_settings(args, &loaded.base)?;
+    let diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+    let color = args.format == report::Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut stdout = std::io::stdout().lock();
+    report::write(args.format, &diags, &mut loaded.sources, &mut stdout, color)
+        .and_then(|_| stdout.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    Ok(if diags.iter().any(|d| d.severity >= threshold) { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn facts(args: &FactsArgs) -> Result<i32, String> {
+    let loaded = load(&args.input)?;
+    let doc = FactsDocument { schema_version: SCHEMA_VERSION, frontend: "static".to_string(), hosts: loaded.hosts };
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &doc)
+        .map_err(|e| e.to_string())
+        .and_then(|_| writeln!(stdout).map_err(|e| e.to_string()))
+        .map_err(|e| format!("cannot write the facts: {e}"))?;
+    Ok(EXIT_OK)
+}
+
+fn list_rules() -> Result<i32, String> {
+    let mut out = std::io::stdout().lock();
+    for r in rules::ALL {
+        writeln!(out, "{}  {:<36} {:<7}  {}", r.code, r.name, r.severity().as_str(), r.summary()).map_err(|e| e.to_string())?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn explain(key: &str) -> Result<i32, String> {
+    let rule = rules::find(key).ok_or_else(|| format!("no rule `{key}` (see `impermalint rules`)"))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(rule.doc.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(EXIT_OK)
+}

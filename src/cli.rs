@@ -1,0 +1,76 @@
+//! Command-line arguments as written (validated, not interpreted): `app` resolves them.
+
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "impermalint", version, about = "Lints NixOS configurations with an ephemeral root (impermanence, preservation)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a configuration and report findings.
+    Check(CheckArgs),
+    /// Print the facts impermalint reads from a configuration, as JSON.
+    Facts(FactsArgs),
+    /// List the rules.
+    Rules,
+    /// Print the documentation of a rule (by code or name).
+    Explain {
+        /// A rule code (IMP101) or name (persist-hides-etc).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// A configuration folder or .nix file, read without Nix (default: the current folder).
+    #[arg(conflicts_with = "facts")]
+    pub path: Option<PathBuf>,
+    /// Read facts JSON (from `impermalint facts` or the NixOS module) instead of .nix files.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+    /// Only this host (a flake's nixosConfigurations name).
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Only these rules (codes, code prefixes like IMP2, or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Skip these rules (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit with status 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: FailOn,
+    /// Use this config file instead of searching for impermalint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore impermalint.toml files.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FactsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}

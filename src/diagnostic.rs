@@ -1,0 +1,68 @@
+//! Findings as rules produce them and reporters read them.
+
+use crate::facts::Loc;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place that explains a finding ("written here", "mounted here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub at: Loc,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// What breaks: lowercase, no final period.
+    pub message: String,
+    /// What to write instead.
+    pub help: Option<String>,
+    pub at: Option<Loc>,
+    pub related: Vec<Related>,
+    pub host: Option<String>,
+}
+
+impl Diagnostic {
+    /// Sort key: file, position, code; file-less findings last.
+    pub fn sort_key(&self) -> (bool, String, u32, &'static str, String) {
+        match &self.at {
+            Some(l) => (false, l.file.clone(), l.start, self.code, self.message.clone()),
+            None => (true, String::new(), 0, self.code, self.message.clone()),
+        }
+    }
+}

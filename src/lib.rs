@@ -1,0 +1,17 @@
+//! impermalint: a linter for NixOS configurations with an ephemeral root.
+//!
+//! Frontends build [`facts`] (the static evaluator in [`nix`], or saved facts JSON); [`rules`]
+//! turn facts into [`diagnostic`]s; [`report`] renders them.
+
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod diagnostic;
+pub mod facts;
+pub mod knowledge;
+pub mod nix;
+pub mod report;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod suppress;

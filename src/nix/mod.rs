@@ -1,0 +1,2 @@
+//! The static frontend: evaluates .nix configurations without Nix.
+pub mod frontend;

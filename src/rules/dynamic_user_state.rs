@@ -1,0 +1,39 @@
+//! IMP503: persisting the state of a DynamicUser service the wrong way.
+
+use super::{Context, Sink};
+use crate::facts::EntryKind;
+use crate::knowledge::{self, Scope};
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    let mut dynamic: Vec<String> = Vec::new();
+    for s in cx.host.services.iter().filter(|s| s.dynamic_user.is_true()) {
+        dynamic.extend(s.state_directories.iter().cloned());
+    }
+    for (m, _) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
+        dynamic.extend(m.dynamic.iter().cloned());
+    }
+    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::Dir) {
+        if let Some(name) = dynamic.iter().find(|n| p.path == format!("/var/lib/{n}")) {
+            out.report(
+                p.at,
+                format!(
+                    "{} belongs to a DynamicUser service: systemd keeps the state in /var/lib/private/{name} \
+                     and makes /var/lib/{name} a symlink, so this mount breaks the service's start",
+                    p.path
+                ),
+                format!("persist /var/lib/private/{name}, or /var/lib/private with mode 0700"),
+            );
+        }
+        if p.path == "/var/lib/private" && !matches!(p.mode, Some("0700" | "700" | "u=rwx,g=,o=")) {
+            out.report(
+                p.at,
+                format!(
+                    "/var/lib/private is persisted with mode {}: systemd refuses to run DynamicUser services \
+                     unless it is 0700",
+                    p.mode.unwrap_or("0755 (the default)")
+                ),
+                "write { directory = \"/var/lib/private\"; mode = \"0700\"; }".to_string(),
+            );
+        }
+    }
+}

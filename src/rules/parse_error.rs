@@ -1,0 +1,13 @@
+//! IMP001: a .nix file that does not parse (or an import that cannot be read).
+
+use super::{Context, Sink};
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    for e in &cx.host.source_errors {
+        out.report(
+            Some(&e.at),
+            e.message.clone(),
+            "fix the file: until it parses, nothing it defines is checked".to_string(),
+        );
+    }
+}

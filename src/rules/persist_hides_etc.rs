@@ -1,0 +1,42 @@
+//! IMP101: a persisted directory at or above files NixOS writes into /etc.
+
+use super::etc_targets::etc_files;
+use super::{Context, Sink, list_some};
+use crate::facts::EntryKind;
+use crate::facts::path::is_at_or_under;
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    let written = etc_files(cx.host, cx.settings);
+    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::Dir) {
+        if !is_at_or_under(&p.path, "/etc") {
+            continue;
+        }
+        let hidden: Vec<_> = written.iter().filter(|w| is_at_or_under(&w.path, &p.path)).collect();
+        let Some(first) = hidden.first() else { continue };
+        let mut names: Vec<String> = hidden.iter().map(|w| w.path.clone()).collect();
+        names.dedup();
+        let help = if p.path == "/etc/ssh" {
+            "persist the host key files instead (/etc/ssh/ssh_host_ed25519_key and its .pub, plus \
+             the rsa pair if you use it) and leave /etc/ssh to NixOS"
+                .to_string()
+        } else {
+            format!(
+                "persist only the files or subdirectories that hold state (for example \
+                 {}/<state>) and leave {} to NixOS",
+                p.path, p.path
+            )
+        };
+        out.report(
+            p.at,
+            format!(
+                "persisting the directory {} hides {}, which NixOS writes there ({}): the mount covers \
+                 the generated files and the service starts without them",
+                p.path,
+                list_some(&names),
+                first.origin
+            ),
+            help,
+        )
+        .with_related(first.at, format!("{} is written because of this", first.path));
+    }
+}

@@ -1,0 +1,33 @@
+//! IMP105: a persisted path that is, or contains, a storage root or a mount point.
+
+use super::{Context, Sink};
+use crate::facts::path::{is_at_or_under, normalize};
+
+const SYSTEM_MOUNTS: &[&str] = &["/nix", "/nix/store", "/boot"];
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    let mut mounts: Vec<(String, &str)> = SYSTEM_MOUNTS.iter().map(|m| (m.to_string(), "a system mount")).collect();
+    for fs in cx.host.file_systems.iter().filter(|f| f.mount_point != "/") {
+        if let Some(mp) = normalize(&fs.mount_point) {
+            mounts.push((mp, "a mount point"));
+        }
+    }
+    for root in cx.host.persistence.iter().filter(|r| !r.enable.is_false()) {
+        if let Some(s) = root.storage.as_str().and_then(normalize) {
+            mounts.push((s, "a persistent storage root"));
+        }
+    }
+    for p in &cx.analysis.persisted {
+        let Some((m, what)) = mounts.iter().find(|(m, _)| is_at_or_under(m, &p.path)) else { continue };
+        let relation = if *m == p.path { "is" } else { "contains" };
+        out.report(
+            p.at,
+            format!(
+                "the persisted path {} {relation} {m}, {what}: mounting persistent storage over it hides \
+                 that filesystem (or loops the storage into itself)",
+                p.path
+            ),
+            format!("persist the state directories below {} one by one, not {m} itself", p.path),
+        );
+    }
+}

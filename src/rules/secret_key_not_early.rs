@@ -1,0 +1,39 @@
+//! IMP205: sops-nix or agenix keys that are not readable when secrets are installed.
+
+use super::{Context, Sink};
+use crate::analysis::Availability;
+use crate::facts::Fact;
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    let mut keys: Vec<(&str, &Fact<String>)> = Vec::new();
+    if let Some(s) = &cx.host.sops {
+        keys.extend(s.age_key_file.iter().map(|k| ("sops.age.keyFile", k)));
+        keys.extend(s.age_ssh_key_paths.iter().map(|k| ("sops.age.sshKeyPaths", k)));
+        keys.extend(s.gnupg_home.iter().map(|k| ("sops.gnupg.home", k)));
+        keys.extend(s.gnupg_ssh_key_paths.iter().map(|k| ("sops.gnupg.sshKeyPaths", k)));
+    }
+    if let Some(a) = &cx.host.agenix {
+        keys.extend(a.identity_paths.iter().map(|k| ("age.identityPaths", k)));
+    }
+    for (option, key) in keys {
+        let Some(path) = key.as_str() else { continue };
+        let reason = match cx.analysis.availability(path) {
+            Availability::Late(r) | Availability::Missing(r) => r,
+            _ => continue,
+        };
+        let storage_hint = cx
+            .analysis
+            .covering(path)
+            .and_then(|p| p.storage.as_deref().map(|s| format!("{s}{path}")))
+            .map(|real| format!("point {option} at the real file {real}, "))
+            .unwrap_or_default();
+        out.report(
+            key.at.as_ref(),
+            format!(
+                "{option} {path} is not readable when secrets are installed at activation: {reason}; every \
+                 secret fails to decrypt at boot"
+            ),
+            format!("{storage_hint}keep the key on a filesystem with neededForBoot = true"),
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! IMP504: an enabled service whose state directory is not persisted.
+
+use super::{Context, Sink, list_some};
+use crate::knowledge::{self, Scope};
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    if !cx.analysis.ephemeral.is_ephemeral() {
+        return;
+    }
+    for (m, origin) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
+        let missing: Vec<String> =
+            m.state.iter().filter(|s| cx.analysis.survives_reboot(s) == Some(false)).cloned().collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let at = origin
+            .and_then(|o| cx.host.enabled.get(o))
+            .and_then(|f| f.at.as_ref())
+            .or_else(|| cx.host.persistence.iter().find_map(|r| r.at.as_ref()));
+        out.report(
+            at,
+            format!(
+                "{} keeps state in {}, which is not persisted: it starts from scratch after every reboot",
+                origin.unwrap_or("NixOS"),
+                list_some(&missing)
+            ),
+            format!("persist {}", list_some(&missing)),
+        );
+    }
+}

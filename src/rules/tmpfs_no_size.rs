@@ -1,0 +1,24 @@
+//! IMP401: a tmpfs mount without a size limit.
+
+use super::{Context, Sink};
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    for fs in cx.host.file_systems.iter() {
+        if fs.fs_type.as_str() != Some("tmpfs") {
+            continue;
+        }
+        let Some(options) = fs.options.get() else { continue };
+        if options.iter().any(|o| o.starts_with("size=") || o.starts_with("nr_blocks=")) {
+            continue;
+        }
+        out.report(
+            fs.at.as_ref(),
+            format!(
+                "the tmpfs at {} has no size limit: the kernel allows it half of the RAM, and a large \
+                 write there starves the machine",
+                fs.mount_point
+            ),
+            format!("add a size, for example options = [ \"size=2G\" \"mode=755\" ]; on fileSystems.\"{}\"", fs.mount_point),
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! IMP402: a tmpfs root that is world- or group-writable; a tmpfs /tmp without the sticky bit.
+
+use super::{Context, Sink};
+
+/// The octal value of a `mode=` option, if there is one and it parses.
+fn mode_of(options: &[String]) -> Option<Result<u32, String>> {
+    options.iter().rev().find_map(|o| o.strip_prefix("mode=")).map(|m| u32::from_str_radix(m, 8).map_err(|_| m.to_string()))
+}
+
+pub fn check(cx: &Context, out: &mut Sink) {
+    for fs in cx.host.file_systems.iter() {
+        if fs.fs_type.as_str() != Some("tmpfs") {
+            continue;
+        }
+        let Some(options) = fs.options.get() else { continue };
+        let mode = mode_of(options);
+        match fs.mount_point.as_str() {
+            "/" => {
+                let problem = match mode {
+                    None => "has no mode= option, so / is created world-writable (1777)".to_string(),
+                    Some(Ok(m)) if m & 0o022 != 0 => format!("has mode={m:o}, which lets other users write to /"),
+                    _ => continue,
+                };
+                out.report(
+                    fs.at.as_ref(),
+                    format!(
+                        "the tmpfs root {problem}: any user can replace top-level directories, and sshd \
+                         refuses public-key logins because / is not owned safely"
+                    ),
+                    "add \"mode=755\" to the options of fileSystems.\"/\"".to_string(),
+                );
+            }
+            "/tmp" | "/var/tmp" => {
+                // Without mode= a tmpfs is 1777, which is right for a temporary directory.
+                let Some(Ok(m)) = mode else { continue };
+                if m & 0o002 != 0 && m & 0o1000 == 0 {
+                    out.report(
+                        fs.at.as_ref(),
+                        format!(
+                            "the tmpfs at {} is world-writable without the sticky bit (mode={m:o}): any \
+                             user can delete or replace other users' files",
+                            fs.mount_point
+                        ),
+                        format!("use \"mode=1777\" for fileSystems.\"{}\"", fs.mount_point),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

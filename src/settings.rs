@@ -1,0 +1,115 @@
+//! Resolved settings: `impermalint.toml` (found upward from the checked path) plus the command line.
+
+use crate::diagnostic::Severity;
+use crate::rules::Rule;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "impermalint.toml";
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    extra_etc: Vec<String>,
+    #[serde(default)]
+    skip: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Settings {
+    /// Codes, code prefixes ("IMP1") or names; `None` selects every rule.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    /// More /etc paths NixOS writes on this configuration (IMP101, IMP103).
+    pub extra_etc: Vec<String>,
+    /// Source files to leave out of the check (globs, relative to the config file).
+    pub skip: Vec<glob::Pattern>,
+    pub skip_base: Option<PathBuf>,
+    /// The config file that was read, if any.
+    pub source: Option<PathBuf>,
+}
+
+fn matches_rule(key: &str, rule: &Rule) -> bool {
+    let key = key.trim();
+    key.eq_ignore_ascii_case("all")
+        || key == rule.name
+        || (key.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&key.to_ascii_uppercase()))
+}
+
+/// Is `key` a code, a code prefix, a rule name or "all"?
+pub fn is_valid_key(key: &str) -> bool {
+    crate::rules::ALL.iter().any(|r| matches_rule(key, r))
+}
+
+impl Settings {
+    pub fn is_selected(&self, rule: &Rule) -> bool {
+        let selected = self.select.as_ref().is_none_or(|s| s.iter().any(|k| matches_rule(k, rule)));
+        selected && !self.ignore.iter().any(|k| matches_rule(k, rule))
+    }
+
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
+        self.severity.get(rule.code).or_else(|| self.severity.get(rule.name)).copied()
+    }
+
+    pub fn is_skipped(&self, file: &Path) -> bool {
+        let rel = match &self.skip_base {
+            Some(base) => file.strip_prefix(base).unwrap_or(file),
+            None => file,
+        };
+        self.skip.iter().any(|p| p.matches_path(rel))
+    }
+
+    /// Reads `impermalint.toml` from `start` or the nearest folder above it.
+    pub fn discover(start: &Path) -> Result<Settings, String> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Settings::load(&candidate);
+            }
+            dir = d.parent();
+        }
+        Ok(Settings::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Settings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            format!("{}: {}", path.display(), e.message())
+        })?;
+        let mut settings = Settings {
+            select: raw.select,
+            ignore: raw.ignore,
+            extra_etc: raw.extra_etc,
+            skip_base: path.parent().map(Path::to_path_buf),
+            source: Some(path.to_path_buf()),
+            ..Settings::default()
+        };
+        for key in settings.select.iter().flatten().chain(&settings.ignore) {
+            if !is_valid_key(key) {
+                return Err(format!("{}: unknown rule `{key}` in select/ignore", path.display()));
+            }
+        }
+        for (key, sev) in raw.severity {
+            let rule = crate::rules::find(&key).ok_or_else(|| format!("{}: unknown rule `{key}` in [severity]", path.display()))?;
+            let sev = Severity::parse(&sev)
+                .ok_or_else(|| format!("{}: severity of {key} must be error, warning or info, not `{sev}`", path.display()))?;
+            settings.severity.insert(rule.code.to_string(), sev);
+        }
+        for s in raw.skip {
+            let pat = glob::Pattern::new(&s).map_err(|e| format!("{}: bad skip pattern `{s}`: {e}", path.display()))?;
+            settings.skip.push(pat);
+        }
+        Ok(settings)
+    }
+}

@@ -1,0 +1,54 @@
+//! Source texts the reporters show, by path: what a frontend read, else read from disk on demand.
+
+use crate::report::linemap::{LineMap, Position};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub lines: LineMap,
+}
+
+#[derive(Default)]
+pub struct SourceDb {
+    files: HashMap<PathBuf, Option<SourceFile>>,
+}
+
+impl SourceDb {
+    pub fn insert(&mut self, path: PathBuf, text: Arc<str>) {
+        let lines = LineMap::new(&text);
+        self.files.insert(path.clone(), Some(SourceFile { path, text, lines }));
+    }
+
+    /// The file's text, reading it from disk the first time (None when unreadable).
+    pub fn get(&mut self, path: &str) -> Option<&SourceFile> {
+        let key = PathBuf::from(path);
+        self.files
+            .entry(key.clone())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(&key).ok()?;
+                let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
+                let lines = LineMap::new(&text);
+                Some(SourceFile { path: key, text, lines })
+            })
+            .as_ref()
+    }
+
+    pub fn position(&mut self, path: &str, offset: u32) -> Option<Position> {
+        let f = self.get(path)?;
+        Some(f.lines.position(&f.text, offset as usize))
+    }
+}
+
+/// Shows `path` relative to the current directory when it lies below it.
+pub fn display_path(path: &str) -> String {
+    let p = Path::new(path);
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = p.strip_prefix(&cwd)
+    {
+        return rel.to_string_lossy().into_owned();
+    }
+    path.to_string()
+}
