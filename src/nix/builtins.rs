@@ -1,0 +1,1018 @@
+//! `builtins` and the `lib` functions configurations use, plus the binary operators.
+//! Functions that read the outside world (readFile, fetchers, derivations) return Unknown.
+
+use super::eval::{Coerced, Eval, Selected};
+use super::value::*;
+use rnix::ast::BinOpKind;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+macro_rules! prims {
+    ($($variant:ident $arity:literal $($name:literal)|+ ;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Prim { $($variant,)* }
+
+        impl Prim {
+            pub fn arity(self) -> usize {
+                match self { $(Prim::$variant => $arity,)* }
+            }
+            /// Every name (in lib or builtins) this function goes by.
+            pub fn names(self) -> &'static [&'static str] {
+                match self { $(Prim::$variant => &[$($name),+],)* }
+            }
+            pub const ALL: &'static [Prim] = &[$(Prim::$variant,)*];
+        }
+    };
+}
+
+prims! {
+    // module system
+    MkIf 2 "mkIf";
+    MkMerge 1 "mkMerge";
+    MkOverride 2 "mkOverride";
+    MkForce 1 "mkForce";
+    MkDefault 1 "mkDefault";
+    MkOptionDefault 1 "mkOptionDefault";
+    MkImageMediaOverride 1 "mkImageMediaOverride" | "mkVMOverride";
+    MkBefore 1 "mkBefore";
+    MkAfter 1 "mkAfter";
+    MkOrder 2 "mkOrder";
+    MkOption 1 "mkOption";
+    MkEnableOption 1 "mkEnableOption";
+    MkPackageOption 3 "mkPackageOption";
+    MkOptionModule 2 "mkRemovedOptionModule" | "mkRenamedOptionModule" | "mkAliasOptionModule" | "mkChangedOptionModule" | "mkMergedOptionModule";
+    NixosSystem 1 "nixosSystem";
+    // lists
+    Map 2 "map";
+    Filter 2 "filter";
+    Optional 2 "optional";
+    Optionals 2 "optionals";
+    ConcatLists 1 "concatLists";
+    Flatten 1 "flatten";
+    ConcatMap 2 "concatMap";
+    Unique 1 "unique" | "lists.unique";
+    Elem 2 "elem";
+    Length 1 "length";
+    Head 1 "head";
+    Tail 1 "tail";
+    Last 1 "last";
+    ElemAt 2 "elemAt";
+    Foldl 3 "foldl'" | "foldl";
+    Foldr 3 "foldr";
+    Any 2 "any";
+    All 2 "all";
+    ForEach 2 "forEach";
+    GenList 2 "genList";
+    Range 2 "range";
+    Reverse 1 "reverseList";
+    Imap0 2 "imap0";
+    Imap1 2 "imap1";
+    SubtractLists 2 "subtractLists";
+    Remove 2 "remove";
+    ToList 1 "toList";
+    IsList 1 "isList";
+    // attribute sets
+    OptionalAttrs 2 "optionalAttrs";
+    MapAttrs 2 "mapAttrs";
+    MapAttrs2 2 "mapAttrs'";
+    MapAttrsToList 2 "mapAttrsToList";
+    ConcatMapAttrs 2 "concatMapAttrs";
+    GenAttrs 2 "genAttrs";
+    NameValuePair 2 "nameValuePair";
+    ListToAttrs 1 "listToAttrs";
+    AttrNames 1 "attrNames";
+    AttrValues 1 "attrValues";
+    FilterAttrs 2 "filterAttrs";
+    RecursiveUpdate 2 "recursiveUpdate";
+    HasAttr 2 "hasAttr";
+    GetAttr 2 "getAttr";
+    AttrByPath 3 "attrByPath";
+    RemoveAttrs 2 "removeAttrs";
+    CatAttrs 2 "catAttrs";
+    MergeAttrsList 1 "mergeAttrsList";
+    IsAttrs 1 "isAttrs";
+    // strings
+    OptionalString 2 "optionalString";
+    HasPrefix 2 "hasPrefix";
+    HasSuffix 2 "hasSuffix";
+    RemovePrefix 2 "removePrefix";
+    RemoveSuffix 2 "removeSuffix";
+    ConcatStrings 1 "concatStrings";
+    ConcatStringsSep 2 "concatStringsSep";
+    ConcatMapStrings 2 "concatMapStrings";
+    ConcatMapStringsSep 3 "concatMapStringsSep";
+    ToString 1 "toString";
+    SplitString 2 "splitString";
+    StringLength 1 "stringLength";
+    ToLower 1 "toLower";
+    ToUpper 1 "toUpper";
+    IsString 1 "isString";
+    // misc
+    Id 1 "id";
+    Const 2 "const";
+    Flip 3 "flip";
+    Pipe 2 "pipe";
+    Trace 2 "trace" | "warn" | "seq" | "deepSeq" | "warnIf";
+    Throw 1 "throw" | "abort";
+    TryEval 1 "tryEval";
+    Import 1 "import";
+    Fix 1 "fix";
+    IsBool 1 "isBool";
+    IsFunction 1 "isFunction";
+    PathExists 1 "pathExists";
+    BaseNameOf 1 "baseNameOf";
+    TypeOf 1 "typeOf";
+    Unknown1 1 "readFile" | "fileContents" | "fromJSON" | "toJSON" | "fromTOML" | "derivation" | "fetchTarball" | "fetchurl" | "fetchGit" | "getFlake" | "readDir" | "getEnv" | "hashString" | "toFile";
+}
+
+/// Names available without `builtins.` in Nix.
+const GLOBALS: &[&str] = &[
+    "map", "toString", "throw", "abort", "import", "baseNameOf", "removeAttrs", "derivation", "fetchTarball",
+];
+
+impl Prim {
+    pub fn global(name: &str) -> Option<Prim> {
+        if !GLOBALS.contains(&name) {
+            return None;
+        }
+        Prim::by_name(name)
+    }
+
+    pub fn by_name(name: &str) -> Option<Prim> {
+        Prim::ALL.iter().copied().find(|p| p.names().contains(&name))
+    }
+}
+
+pub fn prim_value(p: Prim) -> V {
+    V::new(Val::Prim(Rc::new(PrimApp { prim: p, args: Vec::new() })), None)
+}
+
+fn prim_set(partial: bool) -> Attrs {
+    let mut attrs = Attrs { map: BTreeMap::new(), partial };
+    for &p in Prim::ALL {
+        for name in p.names() {
+            attrs.map.insert((*name).into(), Binding { value: ready(prim_value(p)), at: None });
+        }
+    }
+    attrs
+}
+
+/// `lib`: the functions above, with lib's sub-namespaces pointing back at lib itself.
+pub fn lib_value() -> V {
+    let mut attrs = prim_set(true);
+    let this = Rc::new(attrs.clone());
+    for ns in ["lists", "attrsets", "strings", "modules", "options", "trivial", "fixedPoints", "debug"] {
+        attrs.map.insert(ns.into(), Binding { value: ready(V::new(Val::Attrs(this.clone()), None)), at: None });
+    }
+    // Types only matter to Nix's type checks; a configuration never reads them back.
+    attrs.map.insert("types".into(), Binding { value: ready(V::unknown()), at: None });
+    V::attrs(attrs, None)
+}
+
+pub fn builtins_value() -> V {
+    V::attrs(prim_set(true), None)
+}
+
+fn int(v: &V) -> Option<i64> {
+    match v.kind {
+        Val::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+/// Deep equality; None when either side is not fully known.
+pub fn equal(ev: &mut Eval, a: &V, b: &V) -> Option<bool> {
+    Some(match (&a.kind, &b.kind) {
+        (Val::Unknown, _) | (_, Val::Unknown) | (Val::External(_), _) | (_, Val::External(_)) => return None,
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Int(x), Val::Int(y)) => x == y,
+        (Val::Float(x), Val::Float(y)) => x == y,
+        (Val::Int(x), Val::Float(y)) | (Val::Float(y), Val::Int(x)) => (*x as f64) == *y,
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Path(x), Val::Path(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            for (p, q) in x.iter().zip(y.iter()) {
+                let (p, q) = (ev.force(p), ev.force(q));
+                if !equal(ev, &p, &q)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (Val::Attrs(_) | Val::Config(_), Val::Attrs(_) | Val::Config(_)) => {
+            let (x, y) = (ev.as_attrs(a)?, ev.as_attrs(b)?);
+            if x.partial || y.partial {
+                return None;
+            }
+            if x.map.len() != y.map.len() || !x.map.keys().eq(y.map.keys()) {
+                return Some(false);
+            }
+            for (k, bx) in x.map.iter() {
+                let by = y.map.get(k)?.clone();
+                let (p, q) = (ev.force(&bx.value.clone()), ev.force(&by.value));
+                if !equal(ev, &p, &q)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (Val::Lambda(_) | Val::Prim(_) | Val::Prop(_) | Val::Option(_) | Val::System(_), _) => return None,
+        _ => false,
+    })
+}
+
+pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
+    use BinOpKind::*;
+    match op {
+        Equal | NotEqual => match equal(ev, &l, &r) {
+            Some(eq) => V::new(Val::Bool(eq == (op == Equal)), at),
+            None => V::unknown(),
+        },
+        Concat => {
+            let mut items: Vec<Thunk> = Vec::new();
+            for side in [&l, &r] {
+                match &side.kind {
+                    Val::List(xs) => items.extend(xs.iter().cloned()),
+                    // An unknown list contributes an unknown number of unknown items.
+                    _ => items.push(ready(V::unknown())),
+                }
+            }
+            V::list(items, at)
+        }
+        Update => {
+            let (la, ra) = (ev.as_attrs(&l), ev.as_attrs(&r));
+            match (la, ra) {
+                (Some(a), Some(b)) => {
+                    let mut out = (*a).clone();
+                    out.partial |= b.partial;
+                    for (k, v) in b.map.iter() {
+                        out.map.insert(k.clone(), v.clone());
+                    }
+                    V::attrs(out, at)
+                }
+                (None, Some(b)) if l.is_unknown() => {
+                    let mut out = (*b).clone();
+                    out.partial = true;
+                    V::attrs(out, at)
+                }
+                _ => V::unknown(),
+            }
+        }
+        Add => match (&l.kind, &r.kind) {
+            (Val::Int(a), Val::Int(b)) => V::new(Val::Int(a.wrapping_add(*b)), at),
+            (Val::Float(a), Val::Float(b)) => V::new(Val::Float(a + b), at),
+            (Val::Int(a), Val::Float(b)) | (Val::Float(b), Val::Int(a)) => V::new(Val::Float(*a as f64 + b), at),
+            (Val::Str(a), Val::Str(b)) => V::new(Val::Str(format!("{a}{b}").into()), at),
+            (Val::Path(p), Val::Str(s)) => {
+                let joined = format!("{}{}", p.display(), s);
+                V::new(Val::Path(Rc::new(super::files::normalize_path(std::path::Path::new(&joined)))), at)
+            }
+            (Val::External(n), Val::Str(s)) => V::new(Val::External(format!("{n}{s}").into()), at),
+            _ => V::unknown(),
+        },
+        Sub | Mul | Div => match (int(&l), int(&r)) {
+            (Some(a), Some(b)) => match op {
+                Sub => V::new(Val::Int(a.wrapping_sub(b)), at),
+                Mul => V::new(Val::Int(a.wrapping_mul(b)), at),
+                _ if b != 0 => V::new(Val::Int(a.wrapping_div(b)), at),
+                _ => V::unknown(),
+            },
+            _ => V::unknown(),
+        },
+        Less | LessOrEq | More | MoreOrEq => {
+            let ord = match (&l.kind, &r.kind) {
+                (Val::Int(a), Val::Int(b)) => a.cmp(b),
+                (Val::Str(a), Val::Str(b)) => a.cmp(b),
+                _ => return V::unknown(),
+            };
+            let res = match op {
+                Less => ord.is_lt(),
+                LessOrEq => ord.is_le(),
+                More => ord.is_gt(),
+                _ => ord.is_ge(),
+            };
+            V::new(Val::Bool(res), at)
+        }
+        _ => V::unknown(),
+    }
+}
+
+fn prop(p: Prop, at: Option<Span>) -> V {
+    V::new(Val::Prop(Rc::new(p)), at)
+}
+
+fn str_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
+    let v = ev.force(t);
+    match v.kind {
+        Val::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn apply_to(ev: &mut Eval, f: &Thunk, arg: Thunk) -> V {
+    let f = ev.force(f);
+    ev.apply(f, arg, None)
+}
+
+/// `f x` as a lazy thunk (map, mapAttrs, genAttrs keep items lazy).
+fn lazy_apply(f: &Thunk, arg: Thunk) -> Thunk {
+    let f = f.clone();
+    lazy(move |ev: &mut Eval| apply_to(ev, &f, arg))
+}
+
+fn lazy_apply2(f: &Thunk, a: Thunk, b: Thunk) -> Thunk {
+    let f = f.clone();
+    lazy(move |ev: &mut Eval| {
+        let g = apply_to(ev, &f, a);
+        ev.apply(g, b, None)
+    })
+}
+
+/// A predicate's verdict: Some(bool) or None when unknown.
+fn test(ev: &mut Eval, f: &Thunk, args: &[Thunk]) -> Option<bool> {
+    let mut v = ev.force(f);
+    for a in args {
+        v = ev.apply(v, a.clone(), None);
+    }
+    v.as_bool()
+}
+
+fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
+    let v = ev.force(t);
+    ev.as_list(&v)
+}
+
+fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
+    let v = ev.force(t);
+    ev.as_attrs(&v)
+}
+
+fn key_str(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
+    str_of(ev, t)
+}
+
+fn attrs_from(pairs: Vec<(Rc<str>, Thunk)>, partial: bool) -> V {
+    let mut a = Attrs { map: BTreeMap::new(), partial };
+    for (k, v) in pairs {
+        a.map.insert(k, Binding { value: v, at: None });
+    }
+    V::attrs(a, None)
+}
+
+pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
+    use Prim::*;
+    let unknown = V::unknown;
+    match p {
+        MkIf => prop(Prop::If(a[0].clone(), a[1].clone()), at),
+        MkMerge => prop(Prop::Merge(a[0].clone()), at),
+        MkOverride => match int(&ev.force(&a[0])) {
+            Some(prio) => prop(Prop::Override(prio, a[1].clone()), at),
+            None => unknown(),
+        },
+        MkForce => prop(Prop::Override(50, a[0].clone()), at),
+        MkImageMediaOverride => prop(Prop::Override(60, a[0].clone()), at),
+        MkDefault => prop(Prop::Override(1000, a[0].clone()), at),
+        MkOptionDefault => prop(Prop::Override(1500, a[0].clone()), at),
+        MkBefore => prop(Prop::Order(500, a[0].clone()), at),
+        MkAfter => prop(Prop::Order(1500, a[0].clone()), at),
+        MkOrder => match int(&ev.force(&a[0])) {
+            Some(o) => prop(Prop::Order(o, a[1].clone()), at),
+            None => unknown(),
+        },
+        MkOption => match attrs_of(ev, &a[0]) {
+            Some(attrs) => V::new(Val::Option(attrs), at),
+            None => V::new(Val::Option(Rc::new(Attrs { map: BTreeMap::new(), partial: true })), at),
+        },
+        MkEnableOption => {
+            let mut attrs = Attrs::default();
+            attrs.map.insert("default".into(), Binding { value: ready(V::new(Val::Bool(false), None)), at: None });
+            V::new(Val::Option(Rc::new(attrs)), at)
+        }
+        MkPackageOption => V::new(Val::Option(Rc::new(Attrs::default())), at),
+        // Option renames and removals only redirect other definitions: an empty module here.
+        MkOptionModule => V::attrs(Attrs::default(), at),
+        NixosSystem => match attrs_of(ev, &a[0]) {
+            Some(attrs) => V::new(Val::System(attrs), at),
+            None => unknown(),
+        },
+        Map | ForEach => {
+            let (f, l) = if p == Map { (&a[0], &a[1]) } else { (&a[1], &a[0]) };
+            match list_of(ev, l) {
+                Some(items) => V::list(items.iter().map(|x| lazy_apply(f, x.clone())).collect(), at),
+                None => unknown(),
+            }
+        }
+        Filter => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let mut out = Vec::new();
+                for x in items.iter() {
+                    match test(ev, &a[0], std::slice::from_ref(x)) {
+                        Some(true) => out.push(x.clone()),
+                        Some(false) => {}
+                        None => out.push(ready(V::unknown())),
+                    }
+                }
+                V::list(out, at)
+            }
+            None => unknown(),
+        },
+        Optional => match ev.force(&a[0]).as_bool() {
+            Some(true) => V::list(vec![a[1].clone()], at),
+            Some(false) => V::list(vec![], at),
+            None => V::list(vec![ready(V::unknown())], at),
+        },
+        Optionals => match ev.force(&a[0]).as_bool() {
+            Some(true) => ev.force(&a[1]),
+            Some(false) => V::list(vec![], at),
+            None => V::list(vec![ready(V::unknown())], at),
+        },
+        ConcatLists => match list_of(ev, &a[0]) {
+            Some(lists) => {
+                let mut out = Vec::new();
+                for l in lists.iter() {
+                    match list_of(ev, l) {
+                        Some(items) => out.extend(items.iter().cloned()),
+                        None => out.push(ready(V::unknown())),
+                    }
+                }
+                V::list(out, at)
+            }
+            None => unknown(),
+        },
+        Flatten => {
+            fn flat(ev: &mut Eval, t: &Thunk, out: &mut Vec<Thunk>) {
+                let v = ev.force(t);
+                match &v.kind {
+                    Val::List(items) => {
+                        for i in items.iter() {
+                            flat(ev, i, out);
+                        }
+                    }
+                    _ => out.push(t.clone()),
+                }
+            }
+            let mut out = Vec::new();
+            flat(ev, &a[0], &mut out);
+            V::list(out, at)
+        }
+        ConcatMap => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let mut out = Vec::new();
+                for x in items.iter() {
+                    let v = apply_to(ev, &a[0], x.clone());
+                    match ev.as_list(&v) {
+                        Some(l) => out.extend(l.iter().cloned()),
+                        None => out.push(ready(V::unknown())),
+                    }
+                }
+                V::list(out, at)
+            }
+            None => unknown(),
+        },
+        Unique => match list_of(ev, &a[0]) {
+            Some(items) => {
+                let mut out: Vec<(Thunk, V)> = Vec::new();
+                for x in items.iter() {
+                    let v = ev.force(x);
+                    let mut dup = false;
+                    for (_, seen) in &out {
+                        if equal(ev, seen, &v) == Some(true) {
+                            dup = true;
+                            break;
+                        }
+                    }
+                    if !dup {
+                        out.push((x.clone(), v));
+                    }
+                }
+                V::list(out.into_iter().map(|(t, _)| t).collect(), at)
+            }
+            None => unknown(),
+        },
+        Elem => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let x = ev.force(&a[0]);
+                let mut unknown_seen = false;
+                for i in items.iter() {
+                    let v = ev.force(i);
+                    match equal(ev, &x, &v) {
+                        Some(true) => return V::new(Val::Bool(true), at),
+                        Some(false) => {}
+                        None => unknown_seen = true,
+                    }
+                }
+                if unknown_seen { unknown() } else { V::new(Val::Bool(false), at) }
+            }
+            None => unknown(),
+        },
+        Length => match list_of(ev, &a[0]) {
+            Some(items) => {
+                let any_unknown = items.iter().any(|i| ev.force(i).is_unknown());
+                if any_unknown { unknown() } else { V::new(Val::Int(items.len() as i64), at) }
+            }
+            None => unknown(),
+        },
+        Head | Last => match list_of(ev, &a[0]) {
+            Some(items) => {
+                let item = if p == Head { items.first() } else { items.last() };
+                item.map_or_else(unknown, |t| ev.force(t))
+            }
+            None => unknown(),
+        },
+        Tail => match list_of(ev, &a[0]) {
+            Some(items) if !items.is_empty() => V::list(items[1..].to_vec(), at),
+            _ => unknown(),
+        },
+        ElemAt => match (list_of(ev, &a[0]), int(&ev.force(&a[1]))) {
+            (Some(items), Some(i)) => usize::try_from(i).ok().and_then(|i| items.get(i)).map_or_else(unknown, |t| ev.force(t)),
+            _ => unknown(),
+        },
+        Foldl => match list_of(ev, &a[2]) {
+            Some(items) => {
+                let mut acc = a[1].clone();
+                for x in items.iter() {
+                    let v = {
+                        let g = apply_to(ev, &a[0], acc.clone());
+                        ev.apply(g, x.clone(), None)
+                    };
+                    acc = ready(v);
+                }
+                ev.force(&acc)
+            }
+            None => unknown(),
+        },
+        Foldr => match list_of(ev, &a[2]) {
+            Some(items) => {
+                let mut acc = a[1].clone();
+                for x in items.iter().rev() {
+                    acc = lazy_apply2(&a[0], x.clone(), acc);
+                }
+                ev.force(&acc)
+            }
+            None => unknown(),
+        },
+        Any | All => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let want = p == Any;
+                let mut unknown_seen = false;
+                for x in items.iter() {
+                    match test(ev, &a[0], std::slice::from_ref(x)) {
+                        Some(b) if b == want => return V::new(Val::Bool(want), at),
+                        Some(_) => {}
+                        None => unknown_seen = true,
+                    }
+                }
+                if unknown_seen { unknown() } else { V::new(Val::Bool(!want), at) }
+            }
+            None => unknown(),
+        },
+        GenList => match int(&ev.force(&a[1])) {
+            Some(n) if (0..=100_000).contains(&n) => {
+                V::list((0..n).map(|i| lazy_apply(&a[0], ready(V::new(Val::Int(i), None)))).collect(), at)
+            }
+            _ => unknown(),
+        },
+        Range => match (int(&ev.force(&a[0])), int(&ev.force(&a[1]))) {
+            (Some(x), Some(y)) if y.saturating_sub(x) <= 100_000 => {
+                V::list((x..=y).map(|i| ready(V::new(Val::Int(i), None))).collect(), at)
+            }
+            _ => unknown(),
+        },
+        Reverse => match list_of(ev, &a[0]) {
+            Some(items) => V::list(items.iter().rev().cloned().collect(), at),
+            None => unknown(),
+        },
+        Imap0 | Imap1 => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let base = if p == Imap0 { 0 } else { 1 };
+                V::list(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| lazy_apply2(&a[0], ready(V::new(Val::Int(i as i64 + base), None)), x.clone()))
+                        .collect(),
+                    at,
+                )
+            }
+            None => unknown(),
+        },
+        SubtractLists | Remove => {
+            let (drop, from) = if p == SubtractLists {
+                (list_of(ev, &a[0]).map(|l| l.to_vec()), list_of(ev, &a[1]))
+            } else {
+                (Some(vec![a[0].clone()]), list_of(ev, &a[1]))
+            };
+            match (drop, from) {
+                (Some(drop), Some(from)) => {
+                    let drop: Vec<V> = drop.iter().map(|t| ev.force(t)).collect();
+                    let mut out = Vec::new();
+                    for x in from.iter() {
+                        let v = ev.force(x);
+                        let mut verdict = Some(false);
+                        for d in &drop {
+                            match equal(ev, d, &v) {
+                                Some(true) => {
+                                    verdict = Some(true);
+                                    break;
+                                }
+                                None => verdict = None,
+                                Some(false) => {}
+                            }
+                        }
+                        match verdict {
+                            Some(true) => {}
+                            Some(false) => out.push(x.clone()),
+                            None => out.push(ready(V::unknown())),
+                        }
+                    }
+                    V::list(out, at)
+                }
+                _ => unknown(),
+            }
+        }
+        ToList => {
+            let v = ev.force(&a[0]);
+            match v.kind {
+                Val::List(_) => v,
+                Val::Unknown => unknown(),
+                _ => V::list(vec![a[0].clone()], at),
+            }
+        }
+        IsList | IsAttrs | IsString | IsBool | IsFunction => {
+            let v = ev.force(&a[0]);
+            if matches!(v.kind, Val::Unknown | Val::External(_)) {
+                return unknown();
+            }
+            let t = v.type_name();
+            let want = match p {
+                IsList => "list",
+                IsAttrs => "set",
+                IsString => "string",
+                IsBool => "bool",
+                _ => "lambda",
+            };
+            V::new(Val::Bool(t == want), at)
+        }
+        OptionalAttrs => match ev.force(&a[0]).as_bool() {
+            Some(true) => ev.force(&a[1]),
+            Some(false) => V::attrs(Attrs::default(), at),
+            None => V::attrs(Attrs { map: BTreeMap::new(), partial: true }, at),
+        },
+        MapAttrs => match attrs_of(ev, &a[1]) {
+            Some(attrs) => {
+                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                for (k, b) in attrs.map.iter() {
+                    let name = ready(V::str(k, None));
+                    out.map.insert(k.clone(), Binding { value: lazy_apply2(&a[0], name, b.value.clone()), at: b.at });
+                }
+                V::attrs(out, at)
+            }
+            None => unknown(),
+        },
+        MapAttrs2 | ConcatMapAttrs => match attrs_of(ev, &a[1]) {
+            Some(attrs) => {
+                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                for (k, b) in attrs.map.iter() {
+                    let pair = {
+                        let g = apply_to(ev, &a[0], ready(V::str(k, None)));
+                        ev.apply(g, b.value.clone(), None)
+                    };
+                    if p == MapAttrs2 {
+                        let (name, value) = match ev.as_attrs(&pair) {
+                            Some(pa) => (pa.get("name").map(|x| x.value.clone()), pa.get("value").map(|x| x.value.clone())),
+                            None => (None, None),
+                        };
+                        match (name.and_then(|n| key_str(ev, &n)), value) {
+                            (Some(n), Some(v)) => {
+                                out.map.insert(n, Binding { value: v, at: b.at });
+                            }
+                            _ => out.partial = true,
+                        }
+                    } else {
+                        match ev.as_attrs(&pair) {
+                            Some(pa) => {
+                                out.partial |= pa.partial;
+                                for (k2, b2) in pa.map.iter() {
+                                    out.map.insert(k2.clone(), b2.clone());
+                                }
+                            }
+                            None => out.partial = true,
+                        }
+                    }
+                }
+                V::attrs(out, at)
+            }
+            None => unknown(),
+        },
+        MapAttrsToList => match attrs_of(ev, &a[1]) {
+            Some(attrs) => {
+                let mut items: Vec<Thunk> =
+                    attrs.map.iter().map(|(k, b)| lazy_apply2(&a[0], ready(V::str(k, None)), b.value.clone())).collect();
+                if attrs.partial {
+                    items.push(ready(V::unknown()));
+                }
+                V::list(items, at)
+            }
+            None => unknown(),
+        },
+        GenAttrs => match list_of(ev, &a[0]) {
+            Some(names) => {
+                let mut pairs = Vec::new();
+                let mut partial = false;
+                for n in names.iter() {
+                    match key_str(ev, n) {
+                        Some(k) => pairs.push((k, lazy_apply(&a[1], n.clone()))),
+                        None => partial = true,
+                    }
+                }
+                attrs_from(pairs, partial)
+            }
+            None => unknown(),
+        },
+        NameValuePair => attrs_from(vec![("name".into(), a[0].clone()), ("value".into(), a[1].clone())], false),
+        ListToAttrs => match list_of(ev, &a[0]) {
+            Some(items) => {
+                let mut out = Attrs::default();
+                for i in items.iter() {
+                    let pair = attrs_of(ev, i);
+                    let nv = pair.as_ref().and_then(|p| Some((p.get("name")?.value.clone(), p.get("value")?.value.clone())));
+                    match nv.and_then(|(n, v)| Some((key_str(ev, &n)?, v))) {
+                        // The first definition of a name wins.
+                        Some((k, v)) => {
+                            out.map.entry(k).or_insert(Binding { value: v, at: None });
+                        }
+                        None => out.partial = true,
+                    }
+                }
+                V::attrs(out, at)
+            }
+            None => unknown(),
+        },
+        AttrNames | AttrValues => match attrs_of(ev, &a[0]) {
+            Some(attrs) => {
+                let mut items: Vec<Thunk> = if p == AttrNames {
+                    attrs.map.keys().map(|k| ready(V::str(k, None))).collect()
+                } else {
+                    attrs.map.values().map(|b| b.value.clone()).collect()
+                };
+                if attrs.partial {
+                    items.push(ready(V::unknown()));
+                }
+                V::list(items, at)
+            }
+            None => unknown(),
+        },
+        FilterAttrs => match attrs_of(ev, &a[1]) {
+            Some(attrs) => {
+                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                for (k, b) in attrs.map.iter() {
+                    match test(ev, &a[0], &[ready(V::str(k, None)), b.value.clone()]) {
+                        Some(true) => {
+                            out.map.insert(k.clone(), b.clone());
+                        }
+                        Some(false) => {}
+                        None => out.partial = true,
+                    }
+                }
+                V::attrs(out, at)
+            }
+            None => unknown(),
+        },
+        RecursiveUpdate => recursive_update(ev, &a[0], &a[1], at),
+        HasAttr => {
+            let key = key_str(ev, &a[0]);
+            let set = ev.force(&a[1]);
+            match key {
+                Some(k) => match ev.select_key(&set, &k) {
+                    Selected::Found(_) => V::new(Val::Bool(true), at),
+                    Selected::Missing => V::new(Val::Bool(false), at),
+                    Selected::Unknown => unknown(),
+                },
+                None => unknown(),
+            }
+        }
+        GetAttr => {
+            let key = key_str(ev, &a[0]);
+            let set = ev.force(&a[1]);
+            match key.map(|k| ev.select_key(&set, &k)) {
+                Some(Selected::Found(v)) => v,
+                _ => unknown(),
+            }
+        }
+        AttrByPath => {
+            let path = list_of(ev, &a[0]);
+            let mut cur = ev.force(&a[2]);
+            let Some(path) = path else { return unknown() };
+            for k in path.iter() {
+                let Some(k) = key_str(ev, k) else { return unknown() };
+                match ev.select_key(&cur, &k) {
+                    Selected::Found(v) => cur = v,
+                    Selected::Missing => return ev.force(&a[1]),
+                    Selected::Unknown => return unknown(),
+                }
+            }
+            cur
+        }
+        RemoveAttrs => match (attrs_of(ev, &a[0]), list_of(ev, &a[1])) {
+            (Some(attrs), Some(names)) => {
+                let mut out = (*attrs).clone();
+                for n in names.iter() {
+                    match key_str(ev, n) {
+                        Some(k) => {
+                            out.map.remove(&k);
+                        }
+                        None => return unknown(),
+                    }
+                }
+                V::attrs(out, at)
+            }
+            _ => unknown(),
+        },
+        CatAttrs => match (key_str(ev, &a[0]), list_of(ev, &a[1])) {
+            (Some(k), Some(items)) => {
+                let mut out = Vec::new();
+                for i in items.iter() {
+                    let v = ev.force(i);
+                    match ev.select_key(&v, &k) {
+                        Selected::Found(v) => out.push(ready(v)),
+                        Selected::Missing => {}
+                        Selected::Unknown => out.push(ready(V::unknown())),
+                    }
+                }
+                V::list(out, at)
+            }
+            _ => unknown(),
+        },
+        MergeAttrsList => match list_of(ev, &a[0]) {
+            Some(items) => {
+                let mut out = Attrs::default();
+                for i in items.iter() {
+                    match attrs_of(ev, i) {
+                        Some(x) => {
+                            out.partial |= x.partial;
+                            for (k, b) in x.map.iter() {
+                                out.map.insert(k.clone(), b.clone());
+                            }
+                        }
+                        None => out.partial = true,
+                    }
+                }
+                V::attrs(out, at)
+            }
+            None => unknown(),
+        },
+        OptionalString => match ev.force(&a[0]).as_bool() {
+            Some(true) => ev.force(&a[1]),
+            Some(false) => V::str("", at),
+            None => unknown(),
+        },
+        HasPrefix | HasSuffix => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
+            (Some(x), Some(s)) => V::new(Val::Bool(if p == HasPrefix { s.starts_with(&*x) } else { s.ends_with(&*x) }), at),
+            _ => unknown(),
+        },
+        RemovePrefix | RemoveSuffix => {
+            let s = ev.force(&a[1]);
+            match (str_of(ev, &a[0]), s.as_str()) {
+                (Some(x), Some(text)) => {
+                    let out = if p == RemovePrefix { text.strip_prefix(&*x) } else { text.strip_suffix(&*x) };
+                    V::str(out.unwrap_or(text), s.at)
+                }
+                _ => unknown(),
+            }
+        }
+        ConcatStrings | ConcatStringsSep | ConcatMapStrings | ConcatMapStringsSep => {
+            let (sep, list, f) = match p {
+                ConcatStrings => (Some("".into()), &a[0], None),
+                ConcatStringsSep => (str_of(ev, &a[0]), &a[1], None),
+                ConcatMapStrings => (Some("".into()), &a[1], Some(&a[0])),
+                _ => (str_of(ev, &a[0]), &a[2], Some(&a[1])),
+            };
+            let (Some(sep), Some(items)) = (sep, list_of(ev, list)) else { return unknown() };
+            let mut parts = Vec::new();
+            for i in items.iter() {
+                let v = match f {
+                    Some(f) => apply_to(ev, f, i.clone()),
+                    None => ev.force(i),
+                };
+                match ev.coerce_to_string(&v) {
+                    Coerced::Str(s) => parts.push(s),
+                    _ => return unknown(),
+                }
+            }
+            V::str(&parts.join(&sep), at)
+        }
+        ToString => {
+            let v = ev.force(&a[0]);
+            match ev.coerce_to_string(&v) {
+                Coerced::Str(s) => V::str(&s, v.at.or(at)),
+                Coerced::External(n) => V::new(Val::External(n.into()), at),
+                Coerced::Unknown => match v.kind {
+                    Val::Path(p) => V::str(&p.to_string_lossy(), at),
+                    _ => unknown(),
+                },
+            }
+        }
+        SplitString => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
+            (Some(sep), Some(s)) if !sep.is_empty() => V::list(s.split(&*sep).map(|x| ready(V::str(x, None))).collect(), at),
+            _ => unknown(),
+        },
+        StringLength => match str_of(ev, &a[0]) {
+            Some(s) => V::new(Val::Int(s.len() as i64), at),
+            None => unknown(),
+        },
+        ToLower | ToUpper => match str_of(ev, &a[0]) {
+            Some(s) => V::str(&if p == ToLower { s.to_lowercase() } else { s.to_uppercase() }, at),
+            None => unknown(),
+        },
+        Id => ev.force(&a[0]),
+        Const => ev.force(&a[0]),
+        Flip => {
+            let g = apply_to(ev, &a[0], a[2].clone());
+            ev.apply(g, a[1].clone(), at)
+        }
+        Pipe => match list_of(ev, &a[1]) {
+            Some(fs) => {
+                let mut acc = a[0].clone();
+                for f in fs.iter() {
+                    acc = ready(apply_to(ev, f, acc));
+                }
+                ev.force(&acc)
+            }
+            None => unknown(),
+        },
+        Trace => ev.force(&a[1]),
+        Throw | Unknown1 => unknown(),
+        TryEval => {
+            let v = ev.force(&a[0]);
+            if v.is_unknown() {
+                return unknown();
+            }
+            attrs_from(vec![("success".into(), ready(V::bool(true))), ("value".into(), ready(v))], false)
+        }
+        Import => {
+            let v = ev.force(&a[0]);
+            match &v.kind {
+                Val::Path(path) => ev.import(&path.clone()).0,
+                Val::Str(s) if s.starts_with('/') => ev.import(std::path::Path::new(&**s)).0,
+                Val::External(n) => V::new(Val::External(format!("import {n}").into()), at),
+                _ => unknown(),
+            }
+        }
+        Fix => {
+            // fix f = let x = f x; in x
+            let cell: Thunk = Rc::new(ThunkCell(std::cell::RefCell::new(ThunkState::Forcing)));
+            let f = ev.force(&a[0]);
+            let v = ev.apply(f, cell.clone(), at);
+            *cell.0.borrow_mut() = ThunkState::Ready(v.clone());
+            v
+        }
+        PathExists => {
+            let v = ev.force(&a[0]);
+            match &v.kind {
+                Val::Path(p) => V::new(Val::Bool(p.exists()), at),
+                _ => unknown(),
+            }
+        }
+        BaseNameOf => {
+            let v = ev.force(&a[0]);
+            match &v.kind {
+                Val::Str(s) => V::str(s.trim_end_matches('/').rsplit('/').next().unwrap_or(""), at),
+                Val::Path(p) => V::str(&p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), at),
+                _ => unknown(),
+            }
+        }
+        TypeOf => {
+            let v = ev.force(&a[0]);
+            match v.kind {
+                Val::Unknown | Val::External(_) => unknown(),
+                _ => V::str(v.type_name(), at),
+            }
+        }
+    }
+}
+
+fn recursive_update(ev: &mut Eval, l: &Thunk, r: &Thunk, at: Option<Span>) -> V {
+    let (Some(la), Some(ra)) = (attrs_of(ev, l), attrs_of(ev, r)) else { return V::unknown() };
+    let mut out = (*la).clone();
+    out.partial |= ra.partial;
+    for (k, b) in ra.map.iter() {
+        let merged = match out.map.get(k) {
+            Some(existing) => {
+                let (x, y) = (ev.force(&existing.value.clone()), ev.force(&b.value));
+                if ev.as_attrs(&x).is_some() && ev.as_attrs(&y).is_some() {
+                    let v = recursive_update(ev, &ready(x), &ready(y), b.at);
+                    Binding { value: ready(v), at: b.at }
+                } else {
+                    b.clone()
+                }
+            }
+            None => b.clone(),
+        };
+        out.map.insert(k.clone(), merged);
+    }
+    V::attrs(out, at)
+}

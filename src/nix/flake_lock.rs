@@ -1,0 +1,72 @@
+//! Pinned revisions from flake.lock, for version-dependent rules.
+
+use crate::facts::{Pin, Versions};
+use serde_json::Value;
+use std::path::Path;
+
+/// Days since 1970-01-01 to a civil date (proleptic Gregorian).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+pub fn date_of(unix: i64) -> String {
+    let (y, m, d) = civil(unix.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Which well-known project an input is, from its name and its original url.
+fn project(name: &str, node: &Value) -> Option<&'static str> {
+    let original = node.get("original");
+    let repo = original.and_then(|o| o.get("repo")).and_then(Value::as_str).unwrap_or("");
+    let url = original.and_then(|o| o.get("url")).and_then(Value::as_str).unwrap_or("");
+    let hay = format!("{name} {repo} {url}").to_ascii_lowercase();
+    ["impermanence", "preservation", "home-manager", "nixpkgs"].into_iter().find(|p| hay.contains(p))
+}
+
+/// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
+pub fn read(dir: &Path) -> Versions {
+    let mut v = Versions::default();
+    let Ok(text) = std::fs::read_to_string(dir.join("flake.lock")) else { return v };
+    let Ok(lock) = serde_json::from_str::<Value>(&text) else { return v };
+    let nodes = &lock["nodes"];
+    let root = lock["root"].as_str().unwrap_or("root");
+    let Some(inputs) = nodes[root]["inputs"].as_object() else { return v };
+    for (name, key) in inputs {
+        let Some(key) = key.as_str() else { continue };
+        let node = &nodes[key];
+        let locked = &node["locked"];
+        let pin = Pin {
+            rev: locked["rev"].as_str().map(str::to_string),
+            date: locked["lastModified"].as_i64().map(date_of),
+        };
+        let slot = match project(name, node) {
+            Some("impermanence") => &mut v.impermanence,
+            Some("preservation") => &mut v.preservation,
+            Some("home-manager") => &mut v.home_manager,
+            Some("nixpkgs") if name == "nixpkgs" || v.nixpkgs.is_none() => &mut v.nixpkgs,
+            _ => continue,
+        };
+        *slot = Some(pin);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_unix_time() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(1_730_419_200), "2024-11-01");
+        assert_eq!(date_of(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,504 @@
+//! The module system: collects a host's modules through `imports`, and merges their definitions
+//! the way NixOS does (lists concatenate, sets merge, mkForce/mkDefault priorities decide, mkIf
+//! conditions are read only where a definition reaches), as a lazy fix-point `config`.
+
+use super::eval::{Eval, Selected};
+use super::files::FileId;
+use super::value::*;
+use crate::knowledge::{self, Scope};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+const DEFAULT_PRIO: i64 = 100;
+const DEFAULT_ORDER: i64 = 1000;
+/// Keys of a module that are not configuration in the shorthand form.
+const MODULE_KEYS: &[&str] = &["imports", "options", "config", "_file", "key", "disabledModules", "meta", "freeformType", "_class"];
+
+/// One definition reaching a path.
+#[derive(Clone)]
+struct Def {
+    value: Thunk,
+    at: Option<Span>,
+    prio: i64,
+    order: i64,
+    conds: Vec<Thunk>,
+}
+
+/// A definition with its properties read: certain, or under a condition that is not known.
+struct Leaf {
+    value: V,
+    at: Option<Span>,
+    order: i64,
+    certain: bool,
+}
+
+pub struct ModuleSystem {
+    /// NixOS or home-manager: which defaults apply to options nothing defines.
+    pub scope: Scope,
+    defs: Vec<Def>,
+    decls: Vec<Thunk>,
+    pub args: Thunk,
+    memo: HashMap<Vec<Rc<str>>, V>,
+    active: HashSet<Vec<Rc<str>>>,
+    /// A module could not be read or evaluated: absence proves nothing.
+    pub incomplete: bool,
+    /// Third-party modules seen in imports, by kind ("impermanence", "sops-nix", ...).
+    pub externals: BTreeSet<String>,
+    /// Manual imports of impermanence's home-manager module.
+    pub legacy_hm_imports: Vec<Span>,
+    /// Imports that name a missing or unparsable file.
+    pub broken_imports: Vec<(FileId, Option<Span>)>,
+}
+
+/// What a third-party module reference is, from how it was reached.
+pub fn classify_external(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    if n.contains("impermanence") && (n.contains("home-manager") || n.contains("homemanager")) {
+        return Some("impermanence-home-manager");
+    }
+    for (needle, kind) in [
+        ("impermanence", "impermanence"),
+        ("preservation", "preservation"),
+        ("sops", "sops-nix"),
+        ("agenix", "agenix"),
+        ("home-manager", "home-manager"),
+        ("homemanager", "home-manager"),
+    ] {
+        if n.contains(needle) {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+impl<'f> Eval<'f> {
+    /// Creates a module system from root modules and the arguments modules receive
+    /// (`config` is added here).
+    pub fn new_system(&mut self, roots: Vec<Thunk>, mut args: Attrs, scope: Scope) -> usize {
+        let id = self.systems.len();
+        let config = V::new(Val::Config(Rc::new(ConfigRef { system: id, path: Vec::new() })), None);
+        args.map.insert("config".into(), Binding { value: ready(config), at: None });
+        args.map.entry("lib".into()).or_insert_with(|| Binding { value: self.lib_thunk(), at: None });
+        for name in ["pkgs", "options", "utils"] {
+            args.map.entry(name.into()).or_insert_with(|| Binding { value: ready(V::unknown()), at: None });
+        }
+        args.map
+            .entry("modulesPath".into())
+            .or_insert_with(|| Binding { value: ready(V::new(Val::External("<nixpkgs>/nixos/modules".into()), None)), at: None });
+        // Any other argument a module asks for (inputs via _module.args, ...) is unknown.
+        args.partial = true;
+        self.systems.push(ModuleSystem {
+            scope,
+            defs: Vec::new(),
+            decls: Vec::new(),
+            args: ready(V::attrs(args, None)),
+            memo: HashMap::new(),
+            active: HashSet::new(),
+            incomplete: false,
+            externals: BTreeSet::new(),
+            legacy_hm_imports: Vec::new(),
+            broken_imports: Vec::new(),
+        });
+        self.collect_modules(id, roots);
+        id
+    }
+
+    fn collect_modules(&mut self, sys: usize, roots: Vec<Thunk>) {
+        let mut queue: Vec<(Thunk, Option<Span>)> = roots.into_iter().rev().map(|t| (t, None)).collect();
+        let mut seen_files: HashSet<PathBuf> = HashSet::new();
+        let mut budget = 10_000usize;
+        while let Some((t, import_at)) = queue.pop() {
+            budget -= 1;
+            if budget == 0 {
+                self.systems[sys].incomplete = true;
+                break;
+            }
+            let mut v = self.force(&t);
+            // Files and functions unwrap to the module set; a bounded number of times.
+            for _ in 0..8 {
+                match &v.kind {
+                    Val::Path(p) => {
+                        let p = (**p).clone();
+                        if !seen_files.insert(p.clone()) {
+                            v = V::attrs(Attrs::default(), None);
+                            break;
+                        }
+                        let (value, id) = self.import(&p);
+                        if value.is_unknown()
+                            && let Some(id) = id
+                            && self.files.by_id(id).error.is_some()
+                        {
+                            self.systems[sys].broken_imports.push((id, import_at.or(v.at)));
+                        }
+                        v = value;
+                    }
+                    Val::Str(s) if s.starts_with('/') => v = V::new(Val::Path(Rc::new(PathBuf::from(&**s))), v.at),
+                    Val::Lambda(_) | Val::Prim(_) => {
+                        let args = self.systems[sys].args.clone();
+                        v = self.apply(v, args, None);
+                    }
+                    _ => break,
+                }
+            }
+            match &v.kind {
+                Val::Attrs(a) => {
+                    let a = a.clone();
+                    if let Some(imports) = a.get("imports") {
+                        let list = self.force(&imports.value.clone());
+                        match self.as_list(&list) {
+                            Some(items) => {
+                                for item in items.iter().rev() {
+                                    queue.push((item.clone(), imports.at));
+                                }
+                            }
+                            None => self.systems[sys].incomplete = true,
+                        }
+                    }
+                    let explicit = a.get("config").is_some() || a.get("options").is_some();
+                    if explicit {
+                        if let Some(c) = a.get("config") {
+                            self.systems[sys].defs.push(Def {
+                                value: c.value.clone(),
+                                at: c.at,
+                                prio: DEFAULT_PRIO,
+                                order: DEFAULT_ORDER,
+                                conds: Vec::new(),
+                            });
+                        }
+                        if let Some(o) = a.get("options") {
+                            self.systems[sys].decls.push(o.value.clone());
+                        }
+                    } else {
+                        let mut rest = (*a).clone();
+                        for k in MODULE_KEYS {
+                            rest.map.remove(*k);
+                        }
+                        self.systems[sys].defs.push(Def {
+                            value: ready(V::attrs(rest, v.at)),
+                            at: v.at,
+                            prio: DEFAULT_PRIO,
+                            order: DEFAULT_ORDER,
+                            conds: Vec::new(),
+                        });
+                    }
+                }
+                Val::External(name) => match classify_external(name) {
+                    Some(kind) => {
+                        if kind == "impermanence-home-manager"
+                            && let Some(at) = v.at.or(import_at)
+                        {
+                            self.systems[sys].legacy_hm_imports.push(at);
+                        }
+                        self.systems[sys].externals.insert(kind.to_string());
+                    }
+                    // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
+                    None => {}
+                },
+                Val::Null => {}
+                _ => self.systems[sys].incomplete = true,
+            }
+        }
+    }
+
+    // ---- reading the merged configuration ---------------------------------------------------
+
+    /// Reads properties off a definition without deciding its conditions: mkMerge splits it,
+    /// mkIf adds a condition, mkOverride and mkOrder set priority and order.
+    fn expand(&mut self, def: Def, out: &mut Vec<(Def, V)>, depth: usize) {
+        let v = self.force(&def.value);
+        if depth > 32 {
+            out.push((def, V::unknown()));
+            return;
+        }
+        match &v.kind {
+            Val::Prop(p) => match &**p {
+                Prop::If(c, content) => {
+                    let mut d = def.clone();
+                    d.conds.push(c.clone());
+                    d.value = content.clone();
+                    self.expand(d, out, depth + 1);
+                }
+                Prop::Override(prio, content) => {
+                    let mut d = def.clone();
+                    d.prio = *prio;
+                    d.value = content.clone();
+                    self.expand(d, out, depth + 1);
+                }
+                Prop::Order(order, content) => {
+                    let mut d = def.clone();
+                    d.order = *order;
+                    d.value = content.clone();
+                    self.expand(d, out, depth + 1);
+                }
+                Prop::Merge(list) => {
+                    let l = self.force(list);
+                    match self.as_list(&l) {
+                        Some(items) => {
+                            for item in items.iter() {
+                                let mut d = def.clone();
+                                d.value = item.clone();
+                                self.expand(d, out, depth + 1);
+                            }
+                        }
+                        None => out.push((def, V::unknown())),
+                    }
+                }
+            },
+            _ => out.push((def, v)),
+        }
+    }
+
+    /// The definitions reaching `path`, properties read, conditions not yet decided.
+    fn defs_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Def, V)> {
+        let roots = self.systems[sys].defs.clone();
+        let mut cur: Vec<(Def, V)> = Vec::new();
+        for d in roots {
+            self.expand(d, &mut cur, 0);
+        }
+        for (i, key) in path.iter().enumerate() {
+            let mut next = Vec::new();
+            for (def, v) in cur {
+                let child = match &v.kind {
+                    Val::Attrs(a) => match a.get(key) {
+                        Some(b) => Some(Def { value: b.value.clone(), at: b.at.or(def.at), ..def.clone() }),
+                        None if a.partial => Some(Def { value: ready(V::unknown()), ..def.clone() }),
+                        None => None,
+                    },
+                    Val::Config(c) => {
+                        let (system, mut p) = (c.system, c.path.clone());
+                        p.push(key.clone());
+                        let value = lazy(move |ev: &mut Eval| ev.config_value(system, &p));
+                        Some(Def { value, ..def.clone() })
+                    }
+                    Val::Unknown => Some(Def { value: ready(V::unknown()), ..def.clone() }),
+                    _ => None,
+                };
+                if let Some(child) = child {
+                    self.expand(child, &mut next, 0);
+                }
+            }
+            cur = next;
+            if cur.is_empty() {
+                let _ = i;
+                break;
+            }
+        }
+        cur
+    }
+
+    /// Decides conditions: drops definitions whose mkIf is false, marks unknown ones uncertain,
+    /// and keeps the highest priority.
+    fn leaves(&mut self, defs: Vec<(Def, V)>) -> Vec<Leaf> {
+        let mut out: Vec<(i64, Leaf)> = Vec::new();
+        for (def, value) in defs {
+            let mut certain = true;
+            let mut dropped = false;
+            for c in &def.conds {
+                match self.force(c).as_bool() {
+                    Some(true) => {}
+                    Some(false) => {
+                        dropped = true;
+                        break;
+                    }
+                    None => certain = false,
+                }
+            }
+            if !dropped {
+                out.push((def.prio, Leaf { value, at: def.at, order: def.order, certain }));
+            }
+        }
+        let Some(best) = out.iter().map(|(p, _)| *p).min() else { return Vec::new() };
+        let mut leaves: Vec<Leaf> = out.into_iter().filter(|(p, _)| *p == best).map(|(_, l)| l).collect();
+        leaves.sort_by_key(|l| l.order);
+        leaves
+    }
+
+    /// The option declaration (mkOption) at `path`, or a set of declarations under it.
+    fn decl_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<V> {
+        let decls = self.systems[sys].decls.clone();
+        let mut found = Vec::new();
+        'decl: for d in decls {
+            let mut v = self.force(&d);
+            for key in path {
+                match &v.kind {
+                    Val::Attrs(_) => match self.select_key(&v, key) {
+                        Selected::Found(x) => v = x,
+                        _ => continue 'decl,
+                    },
+                    _ => continue 'decl,
+                }
+            }
+            found.push(v);
+        }
+        found
+    }
+
+    /// The merged value of `config.<path>`: a lazy view for sets, the merged value otherwise,
+    /// the declared default when nothing defines it, Unknown when it cannot be known.
+    pub fn config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
+        let key = path.to_vec();
+        if let Some(v) = self.systems[sys].memo.get(&key) {
+            return v.clone();
+        }
+        if !self.systems[sys].active.insert(key.clone()) {
+            // Reading a value while computing it: infinite recursion in Nix.
+            return V::unknown();
+        }
+        let v = self.compute_config_value(sys, path);
+        self.systems[sys].active.remove(&key);
+        self.systems[sys].memo.insert(key, v.clone());
+        v
+    }
+
+    fn compute_config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
+        let defs = self.defs_at(sys, path);
+        let leaves = self.leaves(defs);
+        let view = || V::new(Val::Config(Rc::new(ConfigRef { system: sys, path: path.to_vec() })), None);
+        if leaves.is_empty() {
+            let decls = self.decl_at(sys, path);
+            for d in &decls {
+                if let Val::Option(o) = &d.kind {
+                    return match o.get("default") {
+                        Some(b) => {
+                            let b = b.clone();
+                            let v = self.force(&b.value);
+                            // A default may itself be wrapped (mkDefault ...): unwrap it.
+                            let mut expanded = Vec::new();
+                            let def = Def { value: ready(v), at: b.at, prio: 1500, order: DEFAULT_ORDER, conds: Vec::new() };
+                            self.expand(def, &mut expanded, 0);
+                            let leaves = self.leaves(expanded);
+                            self.merge_leaves(leaves, view)
+                        }
+                        None => V::unknown(),
+                    };
+                }
+            }
+            if decls.iter().any(|d| matches!(d.kind, Val::Attrs(_))) {
+                return view();
+            }
+            // Options of nixpkgs and home-manager whose defaults the knowledge base knows.
+            let dotted = path.iter().map(|p| &**p).collect::<Vec<_>>().join(".");
+            let scope = self.systems[sys].scope;
+            if let Some(d) = knowledge::options(scope).find(|(o, _)| *o == dotted).and_then(|(_, d)| d) {
+                return V::bool(d);
+            }
+            if scope == Scope::Nixos && dotted == "users.mutableUsers" {
+                return V::bool(true);
+            }
+            return V::unknown().undefined();
+        }
+        self.merge_leaves(leaves, view)
+    }
+
+    fn merge_leaves(&mut self, leaves: Vec<Leaf>, view: impl Fn() -> V) -> V {
+        if leaves.is_empty() {
+            return V::unknown();
+        }
+        let is_set = |v: &V| matches!(v.kind, Val::Attrs(_) | Val::Config(_));
+        if leaves.iter().all(|l| is_set(&l.value) || (l.value.is_unknown() && !l.certain)) && leaves.iter().any(|l| is_set(&l.value)) {
+            return view();
+        }
+        if leaves.iter().all(|l| matches!(l.value.kind, Val::List(_)) || !l.certain || l.value.is_unknown()) {
+            let mut items = Vec::new();
+            let mut at = None;
+            let mut any_list = false;
+            for l in &leaves {
+                match (&l.value.kind, l.certain) {
+                    (Val::List(xs), true) => {
+                        any_list = true;
+                        at = at.or(l.value.at).or(l.at);
+                        items.extend(xs.iter().cloned());
+                    }
+                    _ => items.push(ready(V::unknown())),
+                }
+            }
+            if any_list {
+                return V::list(items, at);
+            }
+        }
+        if leaves.iter().any(|l| !l.certain) {
+            return V::unknown();
+        }
+        if leaves.len() > 1 && leaves.iter().all(|l| matches!(l.value.kind, Val::Str(_))) {
+            // types.lines: definitions joined by newlines, in order.
+            let text: Vec<&str> = leaves.iter().filter_map(|l| l.value.as_str()).collect();
+            return V::str(&text.join("\n"), leaves[0].value.at.or(leaves[0].at));
+        }
+        let first = &leaves[0];
+        V::new(first.value.kind.clone(), first.value.at.or(first.at))
+    }
+
+    /// The names defined (or declared) under `path`, and whether that list is complete.
+    pub fn config_names(&mut self, sys: usize, path: &[Rc<str>]) -> (Vec<Rc<str>>, bool) {
+        let defs = self.defs_at(sys, path);
+        let mut names: BTreeMap<Rc<str>, ()> = BTreeMap::new();
+        let mut complete = true;
+        for (def, v) in defs {
+            let mut dropped = false;
+            for c in &def.conds {
+                if self.force(c).as_bool() == Some(false) {
+                    dropped = true;
+                }
+            }
+            if dropped {
+                continue;
+            }
+            match &v.kind {
+                Val::Attrs(a) => {
+                    complete &= !a.partial;
+                    names.extend(a.map.keys().map(|k| (k.clone(), ())));
+                }
+                Val::Config(c) => {
+                    let (s, p) = (c.system, c.path.clone());
+                    let (more, ok) = self.config_names(s, &p);
+                    complete &= ok;
+                    names.extend(more.into_iter().map(|k| (k, ())));
+                }
+                _ => complete = false,
+            }
+        }
+        for d in self.decl_at(sys, path) {
+            if let Val::Attrs(a) = &d.kind {
+                names.extend(a.map.keys().map(|k| (k.clone(), ())));
+            }
+        }
+        (names.into_keys().collect(), complete && !self.systems[sys].incomplete)
+    }
+
+    /// The definitions of `path` as values (for submodules evaluated as module systems of their
+    /// own, such as home-manager.users.<name>). Definitions under a false mkIf are left out.
+    pub fn config_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<Thunk> {
+        let defs = self.defs_at(sys, path);
+        let mut out = Vec::new();
+        for (def, v) in defs {
+            if def.conds.iter().any(|c| self.force(c).as_bool() == Some(false)) {
+                continue;
+            }
+            out.push(ready(v));
+        }
+        out
+    }
+
+    /// Where `path` was defined: the first certain definition's binding.
+    pub fn config_def_at(&mut self, sys: usize, path: &[Rc<str>]) -> Option<Span> {
+        let defs = self.defs_at(sys, path);
+        defs.iter().find(|(d, _)| d.conds.is_empty()).or(defs.first()).and_then(|(d, _)| d.at)
+    }
+}
+
+/// "Not defined anywhere" is carried as a Null value with no span, marked by this trait so that
+/// readers can tell it from an explicit `null`.
+pub trait Undefined {
+    fn undefined(self) -> V;
+    fn is_undefined(&self) -> bool;
+}
+
+impl Undefined for V {
+    fn undefined(self) -> V {
+        V::new(Val::External("<undefined>".into()), None)
+    }
+    fn is_undefined(&self) -> bool {
+        matches!(&self.kind, Val::External(n) if &**n == "<undefined>")
+    }
+}

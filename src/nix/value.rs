@@ -1,0 +1,184 @@
+//! Values of the partial evaluator. Every value may carry the span of the literal it came from,
+//! and any value may be `Unknown`: what the static evaluator cannot know, it never guesses.
+
+use super::builtins::Prim;
+use super::files::FileId;
+use rnix::ast;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Where a value was written: a file and a byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Clone)]
+pub struct V {
+    pub kind: Val,
+    pub at: Option<Span>,
+}
+
+#[derive(Clone)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Path(Rc<PathBuf>),
+    List(Rc<Vec<Thunk>>),
+    Attrs(Rc<Attrs>),
+    Lambda(Rc<Lambda>),
+    Prim(Rc<PrimApp>),
+    /// A lazy view of a module system's merged configuration at a path.
+    Config(Rc<ConfigRef>),
+    /// `lib.mkOption { ... }`: its attributes (default, type, ...).
+    Option(Rc<Attrs>),
+    /// mkIf, mkOverride, mkOrder, mkMerge: module-system properties.
+    Prop(Rc<Prop>),
+    /// `nixosSystem { modules = ...; specialArgs = ...; }`.
+    System(Rc<Attrs>),
+    /// Something from outside the configuration (a flake input, nixpkgs' modulesPath, a search
+    /// path), named by how it was reached: "input:impermanence.nixosModules.impermanence".
+    External(Rc<str>),
+    Unknown,
+}
+
+pub struct ConfigRef {
+    pub system: usize,
+    pub path: Vec<Rc<str>>,
+}
+
+pub enum Prop {
+    If(Thunk, Thunk),
+    Override(i64, Thunk),
+    Order(i64, Thunk),
+    Merge(Thunk),
+}
+
+pub struct PrimApp {
+    pub prim: Prim,
+    pub args: Vec<Thunk>,
+}
+
+pub struct Lambda {
+    pub node: ast::Lambda,
+    pub env: Env,
+}
+
+/// One attribute: its value and the binding that defined it.
+#[derive(Clone)]
+pub struct Binding {
+    pub value: Thunk,
+    pub at: Option<Span>,
+}
+
+#[derive(Clone, Default)]
+pub struct Attrs {
+    pub map: BTreeMap<Rc<str>, Binding>,
+    /// Some attributes have names that could not be evaluated: a missing name proves nothing.
+    pub partial: bool,
+}
+
+impl Attrs {
+    pub fn get(&self, key: &str) -> Option<&Binding> {
+        self.map.get(key)
+    }
+}
+
+impl V {
+    pub fn new(kind: Val, at: Option<Span>) -> V {
+        V { kind, at }
+    }
+    pub fn unknown() -> V {
+        V { kind: Val::Unknown, at: None }
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, Val::Unknown)
+    }
+    pub fn bool(b: bool) -> V {
+        V::new(Val::Bool(b), None)
+    }
+    pub fn str(s: &str, at: Option<Span>) -> V {
+        V::new(Val::Str(s.into()), at)
+    }
+    pub fn list(items: Vec<Thunk>, at: Option<Span>) -> V {
+        V::new(Val::List(Rc::new(items)), at)
+    }
+    pub fn attrs(a: Attrs, at: Option<Span>) -> V {
+        V::new(Val::Attrs(Rc::new(a)), at)
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Val::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Val::Null => "null",
+            Val::Bool(_) => "bool",
+            Val::Int(_) => "int",
+            Val::Float(_) => "float",
+            Val::Str(_) => "string",
+            Val::Path(_) => "path",
+            Val::List(_) => "list",
+            Val::Attrs(_) | Val::Config(_) | Val::Option(_) | Val::System(_) => "set",
+            Val::Lambda(_) | Val::Prim(_) => "lambda",
+            Val::Prop(_) => "set",
+            Val::External(_) | Val::Unknown => "unknown",
+        }
+    }
+}
+
+/// A lazily evaluated value, forced at most once.
+pub type Thunk = Rc<ThunkCell>;
+
+pub struct ThunkCell(pub RefCell<ThunkState>);
+
+pub type LazyFn = Box<dyn FnOnce(&mut super::eval::Eval) -> V>;
+
+pub enum ThunkState {
+    Ready(V),
+    Expr(ast::Expr, Env),
+    Lazy(LazyFn),
+    /// Being forced: reaching it again is infinite recursion, which evaluates to Unknown.
+    Forcing,
+}
+
+pub fn ready(v: V) -> Thunk {
+    Rc::new(ThunkCell(RefCell::new(ThunkState::Ready(v))))
+}
+
+pub fn lazy(f: impl FnOnce(&mut super::eval::Eval) -> V + 'static) -> Thunk {
+    Rc::new(ThunkCell(RefCell::new(ThunkState::Lazy(Box::new(f)))))
+}
+
+pub fn expr_thunk(e: ast::Expr, env: Env) -> Thunk {
+    Rc::new(ThunkCell(RefCell::new(ThunkState::Expr(e, env))))
+}
+
+/// A lexical scope: variables (let, rec, function arguments) or a `with` namespace.
+pub struct Scope {
+    pub vars: RefCell<HashMap<Rc<str>, Thunk>>,
+    pub with: Option<Thunk>,
+    pub parent: Option<Env>,
+    pub file: FileId,
+}
+
+pub type Env = Rc<Scope>;
+
+pub fn new_scope(parent: &Env) -> Env {
+    Rc::new(Scope { vars: RefCell::new(HashMap::new()), with: None, parent: Some(parent.clone()), file: parent.file })
+}
