@@ -7,11 +7,25 @@ use crate::facts::path::{is_at_or_under, normalize};
 use crate::facts::{EntryKind, FileSystem, Host, Loc, PersistModule};
 
 /// NixOS mounts these in the initrd whatever their neededForBoot says (`pathsNeededForBoot`).
-pub const PATHS_NEEDED_FOR_BOOT: &[&str] =
-    &["/", "/nix", "/nix/store", "/var", "/var/log", "/var/lib", "/var/lib/nixos", "/etc", "/usr"];
+pub const PATHS_NEEDED_FOR_BOOT: &[&str] = &[
+    "/",
+    "/nix",
+    "/nix/store",
+    "/var",
+    "/var/log",
+    "/var/lib",
+    "/var/lib/nixos",
+    "/etc",
+    "/usr",
+];
 
 /// Folders that secret managers fill during activation; paths there are early by construction.
-const RUNTIME_SECRET_DIRS: &[&str] = &["/run/secrets", "/run/secrets-for-users", "/run/agenix", "/run/agenix.d"];
+const RUNTIME_SECRET_DIRS: &[&str] = &[
+    "/run/secrets",
+    "/run/secrets-for-users",
+    "/run/agenix",
+    "/run/agenix.d",
+];
 
 /// Shell fragments that wipe a root filesystem at boot.
 const ROLLBACK_PATTERNS: &[&str] = &[
@@ -108,7 +122,12 @@ impl<'h> Analysis<'h> {
                 });
             }
         }
-        Analysis { host, ephemeral, persisted, persistence_complete: complete }
+        Analysis {
+            host,
+            ephemeral,
+            persisted,
+            persistence_complete: complete,
+        }
     }
 
     pub fn root_fs(&self) -> Option<&'h FileSystem> {
@@ -175,11 +194,17 @@ impl<'h> Analysis<'h> {
 
     /// Whether `path` can be read when NixOS activates (creates users, installs secrets).
     pub fn availability(&self, path: &str) -> Availability {
-        let Some(path) = normalize(path) else { return Availability::Unknown };
-        if is_at_or_under(&path, "/nix/store") || RUNTIME_SECRET_DIRS.iter().any(|d| is_at_or_under(&path, d)) {
+        let Some(path) = normalize(path) else {
+            return Availability::Unknown;
+        };
+        if is_at_or_under(&path, "/nix/store")
+            || RUNTIME_SECRET_DIRS.iter().any(|d| is_at_or_under(&path, d))
+        {
             return Availability::Early;
         }
-        let Some(fs) = self.mount_for(&path) else { return Availability::Unknown };
+        let Some(fs) = self.mount_for(&path) else {
+            return Availability::Unknown;
+        };
         match self.is_persistent_fs(fs) {
             None => Availability::Unknown,
             Some(true) => match self.mounted_in_initrd(fs) {
@@ -192,9 +217,10 @@ impl<'h> Analysis<'h> {
             },
             Some(false) => match self.covering(&path) {
                 Some(p) => self.persisted_availability(p),
-                None if self.persistence_complete => {
-                    Availability::Missing(format!("{path} is on the ephemeral {} and is not persisted", fs.mount_point))
-                }
+                None if self.persistence_complete => Availability::Missing(format!(
+                    "{path} is on the ephemeral {} and is not persisted",
+                    fs.mount_point
+                )),
                 None => Availability::Unknown,
             },
         }
@@ -213,14 +239,22 @@ impl<'h> Analysis<'h> {
         };
         if !in_initrd {
             let how = match (p.module, p.kind) {
-                (PersistModule::Preservation, _) => "preservation mounts it only after the initrd (no inInitrd)",
-                (_, EntryKind::Dir) => "the persisted directory is bind-mounted only at local-fs.target, after activation",
-                (_, EntryKind::File) => "the persisted file is linked by an activation step with no ordering before it",
+                (PersistModule::Preservation, _) => {
+                    "preservation mounts it only after the initrd (no inInitrd)"
+                }
+                (_, EntryKind::Dir) => {
+                    "the persisted directory is bind-mounted only at local-fs.target, after activation"
+                }
+                (_, EntryKind::File) => {
+                    "the persisted file is linked by an activation step with no ordering before it"
+                }
             };
             return Availability::Late(format!("{} ({how})", p.path));
         }
         // Mounted in the initrd, so the storage must be there too.
-        let Some(storage) = p.storage.as_deref() else { return Availability::Unknown };
+        let Some(storage) = p.storage.as_deref() else {
+            return Availability::Unknown;
+        };
         match self.mount_for(storage) {
             None => Availability::Unknown,
             Some(fs) => match (self.is_persistent_fs(fs), self.mounted_in_initrd(fs)) {
@@ -229,7 +263,10 @@ impl<'h> Analysis<'h> {
                     "its storage {storage} is on {}, which is mounted only in stage 2 (no neededForBoot)",
                     fs.mount_point
                 )),
-                (Some(false), _) => Availability::Missing(format!("its storage {storage} is on the ephemeral {}", fs.mount_point)),
+                (Some(false), _) => Availability::Missing(format!(
+                    "its storage {storage} is on the ephemeral {}",
+                    fs.mount_point
+                )),
                 _ => Availability::Unknown,
             },
         }
@@ -238,7 +275,12 @@ impl<'h> Analysis<'h> {
     /// Any enabled persistence declared at all (known entries or roots)?
     pub fn has_persistence(&self) -> bool {
         !self.persisted.is_empty()
-            || self.host.persistence.items.iter().any(|r| !r.enable.is_false())
+            || self
+                .host
+                .persistence
+                .items
+                .iter()
+                .any(|r| !r.enable.is_false())
     }
 }
 
@@ -254,17 +296,29 @@ fn detect_ephemeral(host: &Host) -> Ephemeral {
     let rolls_back = |text: &str| ROLLBACK_PATTERNS.iter().any(|p| text.contains(p));
     for c in &host.boot.scripted_commands {
         if c.text.as_str().is_some_and(rolls_back) {
-            return Ephemeral::Rollback { option: c.option.clone() };
+            return Ephemeral::Rollback {
+                option: c.option.clone(),
+            };
         }
     }
     for s in &host.boot.initrd_services {
         if s.script.as_str().is_some_and(rolls_back) {
-            return Ephemeral::Rollback { option: format!("boot.initrd.systemd.services.{}", s.name) };
+            return Ephemeral::Rollback {
+                option: format!("boot.initrd.systemd.services.{}", s.name),
+            };
         }
     }
     // A command we cannot read might be the rollback.
-    let unknown_text = host.boot.scripted_commands.iter().any(|c| c.text.value.is_none())
-        || host.boot.initrd_services.iter().any(|s| s.script.value.is_none());
+    let unknown_text = host
+        .boot
+        .scripted_commands
+        .iter()
+        .any(|c| c.text.value.is_none())
+        || host
+            .boot
+            .initrd_services
+            .iter()
+            .any(|s| s.script.value.is_none());
     if unknown_text || !host.complete {
         return Ephemeral::Unknown;
     }

@@ -42,10 +42,20 @@ pub struct Loaded {
 
 /// Reads a facts JSON document, with a one-line cause on failure.
 pub fn read_facts(path: &Path) -> Result<FactsDocument, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not valid JSON at line {}, column {}: {e}", path.display(), e.line(), e.column()))?;
-    match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not valid JSON at line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
         Some(v) => {
             return Err(format!(
@@ -53,17 +63,64 @@ pub fn read_facts(path: &Path) -> Result<FactsDocument, String> {
                 path.display()
             ));
         }
-        None => return Err(format!("{}: not a facts document (no schema_version)", path.display())),
+        None => {
+            return Err(format!(
+                "{}: not a facts document (no schema_version)",
+                path.display()
+            ));
+        }
     }
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}: invalid facts at line {}, column {}: {e}", path.display(), e.line(), e.column()))
+    // Validate against the schema first, for errors with a line and column.
+    serde_json::from_str::<FactsDocument>(&text).map_err(|e| {
+        format!(
+            "{}: invalid facts at line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    // Relative source paths are relative to the facts file's folder.
+    let dir = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let mut value = value;
+    map_locations(&mut value, &|file| {
+        if Path::new(file).is_absolute() {
+            file.to_string()
+        } else {
+            dir.join(file).to_string_lossy().into_owned()
+        }
+    });
+    serde_json::from_value(value).map_err(|e| format!("{}: invalid facts: {e}", path.display()))
+}
+
+/// Rewrites the file of every location (`{"file", "start", "end"}`) in a facts JSON value.
+fn map_locations(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let is_loc = map.contains_key("start") && map.contains_key("end");
+            for (k, child) in map.iter_mut() {
+                match child {
+                    serde_json::Value::String(s) if is_loc && k == "file" => *s = f(s),
+                    _ => map_locations(child, f),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| map_locations(i, f)),
+        _ => {}
+    }
 }
 
 fn load(input: &InputArgs) -> Result<Loaded, String> {
     let mut loaded = match &input.facts {
         Some(path) => {
             let doc = read_facts(path)?;
-            Loaded { hosts: doc.hosts, sources: SourceDb::default(), base: path.parent().unwrap_or(Path::new(".")).to_path_buf() }
+            Loaded {
+                hosts: doc.hosts,
+                sources: SourceDb::default(),
+                base: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            }
         }
         None => {
             let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -72,9 +129,15 @@ fn load(input: &InputArgs) -> Result<Loaded, String> {
     };
     if let Some(name) = &input.host {
         let names: Vec<String> = loaded.hosts.iter().filter_map(|h| h.name.clone()).collect();
-        loaded.hosts.retain(|h| h.name.as_deref() == Some(name.as_str()));
+        loaded
+            .hosts
+            .retain(|h| h.name.as_deref() == Some(name.as_str()));
         if loaded.hosts.is_empty() {
-            let known = if names.is_empty() { "none: this is not a flake".to_string() } else { names.join(", ") };
+            let known = if names.is_empty() {
+                "none: this is not a flake".to_string()
+            } else {
+                names.join(", ")
+            };
             return Err(format!("no host named `{name}` (hosts: {known})"));
         }
     }
@@ -101,8 +164,14 @@ fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
 
 /// Runs the rules over all hosts, drops suppressed and skipped findings, and sorts them.
 pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<Diagnostic> {
-    let mut diags: Vec<Diagnostic> = hosts.par_iter().flat_map(|h| rules::run(h, settings)).collect();
-    diags.retain(|d| d.at.as_ref().is_none_or(|at| !settings.is_skipped(Path::new(&at.file))));
+    let mut diags: Vec<Diagnostic> = hosts
+        .par_iter()
+        .flat_map(|h| rules::run(h, settings))
+        .collect();
+    diags.retain(|d| {
+        d.at.as_ref()
+            .is_none_or(|at| !settings.is_skipped(Path::new(&at.file)))
+    });
     let mut diags = crate::suppress::apply(diags, sources);
     diags.sort_by_key(|d| (d.sort_key(), d.host.clone()));
     diags.dedup();
@@ -125,14 +194,26 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    Ok(if diags.iter().any(|d| d.severity >= threshold) { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if diags.iter().any(|d| d.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn facts(args: &FactsArgs) -> Result<i32, String> {
     let loaded = load(&args.input)?;
-    let doc = FactsDocument { schema_version: SCHEMA_VERSION, frontend: "static".to_string(), hosts: loaded.hosts };
+    let doc = FactsDocument {
+        schema_version: SCHEMA_VERSION,
+        frontend: "static".to_string(),
+        hosts: loaded.hosts,
+    };
+    let mut value = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+    // Paths below the current folder are written relative to it, so a saved facts file moves
+    // along with the configuration (`check --facts` reads them relative to the file).
+    map_locations(&mut value, &crate::source::display_path);
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &doc)
+    serde_json::to_writer_pretty(&mut stdout, &value)
         .map_err(|e| e.to_string())
         .and_then(|_| writeln!(stdout).map_err(|e| e.to_string()))
         .map_err(|e| format!("cannot write the facts: {e}"))?;
@@ -142,14 +223,24 @@ fn facts(args: &FactsArgs) -> Result<i32, String> {
 fn list_rules() -> Result<i32, String> {
     let mut out = std::io::stdout().lock();
     for r in rules::ALL {
-        writeln!(out, "{}  {:<36} {:<7}  {}", r.code, r.name, r.severity().as_str(), r.summary()).map_err(|e| e.to_string())?;
+        writeln!(
+            out,
+            "{}  {:<36} {:<7}  {}",
+            r.code,
+            r.name,
+            r.severity().as_str(),
+            r.summary()
+        )
+        .map_err(|e| e.to_string())?;
     }
     Ok(EXIT_OK)
 }
 
 fn explain(key: &str) -> Result<i32, String> {
-    let rule = rules::find(key).ok_or_else(|| format!("no rule `{key}` (see `impermalint rules`)"))?;
+    let rule =
+        rules::find(key).ok_or_else(|| format!("no rule `{key}` (see `impermalint rules`)"))?;
     let mut out = std::io::stdout().lock();
-    out.write_all(rule.doc.as_bytes()).map_err(|e| e.to_string())?;
+    out.write_all(rule.doc.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(EXIT_OK)
 }

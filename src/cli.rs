@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "impermalint", version, about = "Lints NixOS configurations with an ephemeral root (impermanence, preservation)")]
+#[command(
+    name = "impermalint",
+    version,
+    about = "Lints NixOS configurations with an ephemeral root (impermanence, preservation)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

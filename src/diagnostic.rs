@@ -61,7 +61,13 @@ impl Diagnostic {
     /// Sort key: file, position, code; file-less findings last.
     pub fn sort_key(&self) -> (bool, String, u32, &'static str, String) {
         match &self.at {
-            Some(l) => (false, l.file.clone(), l.start, self.code, self.message.clone()),
+            Some(l) => (
+                false,
+                l.file.clone(),
+                l.start,
+                self.code,
+                self.message.clone(),
+            ),
             None => (true, String::new(), 0, self.code, self.message.clone()),
         }
     }

@@ -47,7 +47,9 @@ pub fn modules() -> &'static [ModuleInfo] {
     static KB: OnceLock<Vec<ModuleInfo>> = OnceLock::new();
     KB.get_or_init(|| {
         // The file is part of the binary and checked by a unit test, so this cannot fail at run time.
-        toml::from_str::<File>(SOURCE).map(|f| f.module).unwrap_or_default()
+        toml::from_str::<File>(SOURCE)
+            .map(|f| f.module)
+            .unwrap_or_default()
     })
 }
 
@@ -61,11 +63,11 @@ pub fn options(scope: Scope) -> impl Iterator<Item = (&'static str, Option<bool>
 
 /// Which knowledge-base options are on, following `implies`, given the host's flags.
 /// Returns, for every active module, the option that switched it on (None for always-on modules).
-pub fn active_modules<'a, F>(
+pub fn active_modules<F>(
     scope: Scope,
-    enabled: &'a BTreeMap<String, F>,
+    enabled: &BTreeMap<String, F>,
     is_on: impl Fn(&F) -> bool,
-) -> Vec<(&'static ModuleInfo, Option<&'a str>)> {
+) -> Vec<(&'static ModuleInfo, Option<&str>)> {
     let mut on: BTreeMap<&str, &str> = BTreeMap::new();
     for (opt, flag) in enabled {
         if is_on(flag) {
@@ -76,7 +78,9 @@ pub fn active_modules<'a, F>(
     loop {
         let mut added = false;
         for m in modules().iter().filter(|m| m.scope == scope) {
-            let Some(opt) = m.option.as_deref() else { continue };
+            let Some(opt) = m.option.as_deref() else {
+                continue;
+            };
             if let Some(&origin) = on.get(opt) {
                 for imp in &m.implies {
                     if !on.contains_key(imp.as_str()) {

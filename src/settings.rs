@@ -42,7 +42,11 @@ fn matches_rule(key: &str, rule: &Rule) -> bool {
     let key = key.trim();
     key.eq_ignore_ascii_case("all")
         || key == rule.name
-        || (key.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&key.to_ascii_uppercase()))
+        || (key.len() >= 3
+            && rule
+                .code
+                .to_ascii_uppercase()
+                .starts_with(&key.to_ascii_uppercase()))
 }
 
 /// Is `key` a code, a code prefix, a rule name or "all"?
@@ -52,12 +56,18 @@ pub fn is_valid_key(key: &str) -> bool {
 
 impl Settings {
     pub fn is_selected(&self, rule: &Rule) -> bool {
-        let selected = self.select.as_ref().is_none_or(|s| s.iter().any(|k| matches_rule(k, rule)));
+        let selected = self
+            .select
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|k| matches_rule(k, rule)));
         selected && !self.ignore.iter().any(|k| matches_rule(k, rule))
     }
 
     pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
-        self.severity.get(rule.code).or_else(|| self.severity.get(rule.name)).copied()
+        self.severity
+            .get(rule.code)
+            .or_else(|| self.severity.get(rule.name))
+            .copied()
     }
 
     pub fn is_skipped(&self, file: &Path) -> bool {
@@ -71,7 +81,11 @@ impl Settings {
     /// Reads `impermalint.toml` from `start` or the nearest folder above it.
     pub fn discover(start: &Path) -> Result<Settings, String> {
         let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-        let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
             if candidate.is_file() {
@@ -83,10 +97,10 @@ impl Settings {
     }
 
     pub fn load(path: &Path) -> Result<Settings, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            format!("{}: {}", path.display(), e.message())
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
         let mut settings = Settings {
             select: raw.select,
             ignore: raw.ignore,
@@ -97,17 +111,26 @@ impl Settings {
         };
         for key in settings.select.iter().flatten().chain(&settings.ignore) {
             if !is_valid_key(key) {
-                return Err(format!("{}: unknown rule `{key}` in select/ignore", path.display()));
+                return Err(format!(
+                    "{}: unknown rule `{key}` in select/ignore",
+                    path.display()
+                ));
             }
         }
         for (key, sev) in raw.severity {
-            let rule = crate::rules::find(&key).ok_or_else(|| format!("{}: unknown rule `{key}` in [severity]", path.display()))?;
-            let sev = Severity::parse(&sev)
-                .ok_or_else(|| format!("{}: severity of {key} must be error, warning or info, not `{sev}`", path.display()))?;
+            let rule = crate::rules::find(&key)
+                .ok_or_else(|| format!("{}: unknown rule `{key}` in [severity]", path.display()))?;
+            let sev = Severity::parse(&sev).ok_or_else(|| {
+                format!(
+                    "{}: severity of {key} must be error, warning or info, not `{sev}`",
+                    path.display()
+                )
+            })?;
             settings.severity.insert(rule.code.to_string(), sev);
         }
         for s in raw.skip {
-            let pat = glob::Pattern::new(&s).map_err(|e| format!("{}: bad skip pattern `{s}`: {e}", path.display()))?;
+            let pat = glob::Pattern::new(&s)
+                .map_err(|e| format!("{}: bad skip pattern `{s}`: {e}", path.display()))?;
             settings.skip.push(pat);
         }
         Ok(settings)

@@ -19,7 +19,8 @@ pub struct SourceDb {
 impl SourceDb {
     pub fn insert(&mut self, path: PathBuf, text: Arc<str>) {
         let lines = LineMap::new(&text);
-        self.files.insert(path.clone(), Some(SourceFile { path, text, lines }));
+        self.files
+            .insert(path.clone(), Some(SourceFile { path, text, lines }));
     }
 
     /// The file's text, reading it from disk the first time (None when unreadable).
@@ -31,7 +32,11 @@ impl SourceDb {
                 let bytes = std::fs::read(&key).ok()?;
                 let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
                 let lines = LineMap::new(&text);
-                Some(SourceFile { path: key, text, lines })
+                Some(SourceFile {
+                    path: key,
+                    text,
+                    lines,
+                })
             })
             .as_ref()
     }
@@ -46,6 +51,7 @@ impl SourceDb {
 pub fn display_path(path: &str) -> String {
     let p = Path::new(path);
     if let Ok(cwd) = std::env::current_dir()
+        && cwd.parent().is_some()
         && let Ok(rel) = p.strip_prefix(&cwd)
     {
         return rel.to_string_lossy().into_owned();

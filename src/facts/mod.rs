@@ -51,10 +51,16 @@ impl<T> Default for Fact<T> {
 
 impl<T> Fact<T> {
     pub fn known(value: T, at: Option<Loc>) -> Self {
-        Fact { value: Some(value), at }
+        Fact {
+            value: Some(value),
+            at,
+        }
     }
     pub fn unknown() -> Self {
-        Fact { value: None, at: None }
+        Fact {
+            value: None,
+            at: None,
+        }
     }
     pub fn get(&self) -> Option<&T> {
         self.value.as_ref()
@@ -89,13 +95,19 @@ pub struct Collection<T> {
 
 impl<T> Default for Collection<T> {
     fn default() -> Self {
-        Collection { complete: true, items: Vec::new() }
+        Collection {
+            complete: true,
+            items: Vec::new(),
+        }
     }
 }
 
 impl<T> Collection<T> {
     pub fn unknown() -> Self {
-        Collection { complete: false, items: Vec::new() }
+        Collection {
+            complete: false,
+            items: Vec::new(),
+        }
     }
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()

@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn joins_home_paths() {
-        assert_eq!(join("/home/a", ".config/").as_deref(), Some("/home/a/.config"));
+        assert_eq!(
+            join("/home/a", ".config/").as_deref(),
+            Some("/home/a/.config")
+        );
         assert_eq!(join("/home/a", "/abs").as_deref(), Some("/abs"));
     }
 }

@@ -127,7 +127,15 @@ prims! {
 
 /// Names available without `builtins.` in Nix.
 const GLOBALS: &[&str] = &[
-    "map", "toString", "throw", "abort", "import", "baseNameOf", "removeAttrs", "derivation", "fetchTarball",
+    "map",
+    "toString",
+    "throw",
+    "abort",
+    "import",
+    "baseNameOf",
+    "removeAttrs",
+    "derivation",
+    "fetchTarball",
 ];
 
 impl Prim {
@@ -139,19 +147,37 @@ impl Prim {
     }
 
     pub fn by_name(name: &str) -> Option<Prim> {
-        Prim::ALL.iter().copied().find(|p| p.names().contains(&name))
+        Prim::ALL
+            .iter()
+            .copied()
+            .find(|p| p.names().contains(&name))
     }
 }
 
 pub fn prim_value(p: Prim) -> V {
-    V::new(Val::Prim(Rc::new(PrimApp { prim: p, args: Vec::new() })), None)
+    V::new(
+        Val::Prim(Rc::new(PrimApp {
+            prim: p,
+            args: Vec::new(),
+        })),
+        None,
+    )
 }
 
 fn prim_set(partial: bool) -> Attrs {
-    let mut attrs = Attrs { map: BTreeMap::new(), partial };
+    let mut attrs = Attrs {
+        map: BTreeMap::new(),
+        partial,
+    };
     for &p in Prim::ALL {
         for name in p.names() {
-            attrs.map.insert((*name).into(), Binding { value: ready(prim_value(p)), at: None });
+            attrs.map.insert(
+                (*name).into(),
+                Binding {
+                    value: ready(prim_value(p)),
+                    at: None,
+                },
+            );
         }
     }
     attrs
@@ -161,11 +187,32 @@ fn prim_set(partial: bool) -> Attrs {
 pub fn lib_value() -> V {
     let mut attrs = prim_set(true);
     let this = Rc::new(attrs.clone());
-    for ns in ["lists", "attrsets", "strings", "modules", "options", "trivial", "fixedPoints", "debug"] {
-        attrs.map.insert(ns.into(), Binding { value: ready(V::new(Val::Attrs(this.clone()), None)), at: None });
+    for ns in [
+        "lists",
+        "attrsets",
+        "strings",
+        "modules",
+        "options",
+        "trivial",
+        "fixedPoints",
+        "debug",
+    ] {
+        attrs.map.insert(
+            ns.into(),
+            Binding {
+                value: ready(V::new(Val::Attrs(this.clone()), None)),
+                at: None,
+            },
+        );
     }
     // Types only matter to Nix's type checks; a configuration never reads them back.
-    attrs.map.insert("types".into(), Binding { value: ready(V::unknown()), at: None });
+    attrs.map.insert(
+        "types".into(),
+        Binding {
+            value: ready(V::unknown()),
+            at: None,
+        },
+    );
     V::attrs(attrs, None)
 }
 
@@ -183,7 +230,9 @@ fn int(v: &V) -> Option<i64> {
 /// Deep equality; None when either side is not fully known.
 pub fn equal(ev: &mut Eval, a: &V, b: &V) -> Option<bool> {
     Some(match (&a.kind, &b.kind) {
-        (Val::Unknown, _) | (_, Val::Unknown) | (Val::External(_), _) | (_, Val::External(_)) => return None,
+        (Val::Unknown, _) | (_, Val::Unknown) | (Val::External(_), _) | (_, Val::External(_)) => {
+            return None;
+        }
         (Val::Null, Val::Null) => true,
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Int(x), Val::Int(y)) => x == y,
@@ -220,7 +269,9 @@ pub fn equal(ev: &mut Eval, a: &V, b: &V) -> Option<bool> {
             }
             true
         }
-        (Val::Lambda(_) | Val::Prim(_) | Val::Prop(_) | Val::Option(_) | Val::System(_), _) => return None,
+        (Val::Lambda(_) | Val::Prim(_) | Val::Prop(_) | Val::Option(_) | Val::System(_), _) => {
+            return None;
+        }
         _ => false,
     })
 }
@@ -265,11 +316,18 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
         Add => match (&l.kind, &r.kind) {
             (Val::Int(a), Val::Int(b)) => V::new(Val::Int(a.wrapping_add(*b)), at),
             (Val::Float(a), Val::Float(b)) => V::new(Val::Float(a + b), at),
-            (Val::Int(a), Val::Float(b)) | (Val::Float(b), Val::Int(a)) => V::new(Val::Float(*a as f64 + b), at),
+            (Val::Int(a), Val::Float(b)) | (Val::Float(b), Val::Int(a)) => {
+                V::new(Val::Float(*a as f64 + b), at)
+            }
             (Val::Str(a), Val::Str(b)) => V::new(Val::Str(format!("{a}{b}").into()), at),
             (Val::Path(p), Val::Str(s)) => {
                 let joined = format!("{}{}", p.display(), s);
-                V::new(Val::Path(Rc::new(super::files::normalize_path(std::path::Path::new(&joined)))), at)
+                V::new(
+                    Val::Path(Rc::new(super::files::normalize_path(std::path::Path::new(
+                        &joined,
+                    )))),
+                    at,
+                )
             }
             (Val::External(n), Val::Str(s)) => V::new(Val::External(format!("{n}{s}").into()), at),
             _ => V::unknown(),
@@ -356,7 +414,10 @@ fn key_str(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
 }
 
 fn attrs_from(pairs: Vec<(Rc<str>, Thunk)>, partial: bool) -> V {
-    let mut a = Attrs { map: BTreeMap::new(), partial };
+    let mut a = Attrs {
+        map: BTreeMap::new(),
+        partial,
+    };
     for (k, v) in pairs {
         a.map.insert(k, Binding { value: v, at: None });
     }
@@ -385,11 +446,23 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         MkOption => match attrs_of(ev, &a[0]) {
             Some(attrs) => V::new(Val::Option(attrs), at),
-            None => V::new(Val::Option(Rc::new(Attrs { map: BTreeMap::new(), partial: true })), at),
+            None => V::new(
+                Val::Option(Rc::new(Attrs {
+                    map: BTreeMap::new(),
+                    partial: true,
+                })),
+                at,
+            ),
         },
         MkEnableOption => {
             let mut attrs = Attrs::default();
-            attrs.map.insert("default".into(), Binding { value: ready(V::new(Val::Bool(false), None)), at: None });
+            attrs.map.insert(
+                "default".into(),
+                Binding {
+                    value: ready(V::new(Val::Bool(false), None)),
+                    at: None,
+                },
+            );
             V::new(Val::Option(Rc::new(attrs)), at)
         }
         MkPackageOption => V::new(Val::Option(Rc::new(Attrs::default())), at),
@@ -400,9 +473,15 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             None => unknown(),
         },
         Map | ForEach => {
-            let (f, l) = if p == Map { (&a[0], &a[1]) } else { (&a[1], &a[0]) };
+            let (f, l) = if p == Map {
+                (&a[0], &a[1])
+            } else {
+                (&a[1], &a[0])
+            };
             match list_of(ev, l) {
-                Some(items) => V::list(items.iter().map(|x| lazy_apply(f, x.clone())).collect(), at),
+                Some(items) => {
+                    V::list(items.iter().map(|x| lazy_apply(f, x.clone())).collect(), at)
+                }
                 None => unknown(),
             }
         }
@@ -505,20 +584,32 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                         None => unknown_seen = true,
                     }
                 }
-                if unknown_seen { unknown() } else { V::new(Val::Bool(false), at) }
+                if unknown_seen {
+                    unknown()
+                } else {
+                    V::new(Val::Bool(false), at)
+                }
             }
             None => unknown(),
         },
         Length => match list_of(ev, &a[0]) {
             Some(items) => {
                 let any_unknown = items.iter().any(|i| ev.force(i).is_unknown());
-                if any_unknown { unknown() } else { V::new(Val::Int(items.len() as i64), at) }
+                if any_unknown {
+                    unknown()
+                } else {
+                    V::new(Val::Int(items.len() as i64), at)
+                }
             }
             None => unknown(),
         },
         Head | Last => match list_of(ev, &a[0]) {
             Some(items) => {
-                let item = if p == Head { items.first() } else { items.last() };
+                let item = if p == Head {
+                    items.first()
+                } else {
+                    items.last()
+                };
                 item.map_or_else(unknown, |t| ev.force(t))
             }
             None => unknown(),
@@ -528,7 +619,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             _ => unknown(),
         },
         ElemAt => match (list_of(ev, &a[0]), int(&ev.force(&a[1]))) {
-            (Some(items), Some(i)) => usize::try_from(i).ok().and_then(|i| items.get(i)).map_or_else(unknown, |t| ev.force(t)),
+            (Some(items), Some(i)) => usize::try_from(i)
+                .ok()
+                .and_then(|i| items.get(i))
+                .map_or_else(unknown, |t| ev.force(t)),
             _ => unknown(),
         },
         Foldl => match list_of(ev, &a[2]) {
@@ -566,20 +660,28 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                         None => unknown_seen = true,
                     }
                 }
-                if unknown_seen { unknown() } else { V::new(Val::Bool(!want), at) }
+                if unknown_seen {
+                    unknown()
+                } else {
+                    V::new(Val::Bool(!want), at)
+                }
             }
             None => unknown(),
         },
         GenList => match int(&ev.force(&a[1])) {
-            Some(n) if (0..=100_000).contains(&n) => {
-                V::list((0..n).map(|i| lazy_apply(&a[0], ready(V::new(Val::Int(i), None)))).collect(), at)
-            }
+            Some(n) if (0..=100_000).contains(&n) => V::list(
+                (0..n)
+                    .map(|i| lazy_apply(&a[0], ready(V::new(Val::Int(i), None))))
+                    .collect(),
+                at,
+            ),
             _ => unknown(),
         },
         Range => match (int(&ev.force(&a[0])), int(&ev.force(&a[1]))) {
-            (Some(x), Some(y)) if y.saturating_sub(x) <= 100_000 => {
-                V::list((x..=y).map(|i| ready(V::new(Val::Int(i), None))).collect(), at)
-            }
+            (Some(x), Some(y)) if y.saturating_sub(x) <= 100_000 => V::list(
+                (x..=y).map(|i| ready(V::new(Val::Int(i), None))).collect(),
+                at,
+            ),
             _ => unknown(),
         },
         Reverse => match list_of(ev, &a[0]) {
@@ -593,7 +695,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     items
                         .iter()
                         .enumerate()
-                        .map(|(i, x)| lazy_apply2(&a[0], ready(V::new(Val::Int(i as i64 + base), None)), x.clone()))
+                        .map(|(i, x)| {
+                            lazy_apply2(
+                                &a[0],
+                                ready(V::new(Val::Int(i as i64 + base), None)),
+                                x.clone(),
+                            )
+                        })
                         .collect(),
                     at,
                 )
@@ -660,14 +768,29 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         OptionalAttrs => match ev.force(&a[0]).as_bool() {
             Some(true) => ev.force(&a[1]),
             Some(false) => V::attrs(Attrs::default(), at),
-            None => V::attrs(Attrs { map: BTreeMap::new(), partial: true }, at),
+            None => V::attrs(
+                Attrs {
+                    map: BTreeMap::new(),
+                    partial: true,
+                },
+                at,
+            ),
         },
         MapAttrs => match attrs_of(ev, &a[1]) {
             Some(attrs) => {
-                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                let mut out = Attrs {
+                    map: BTreeMap::new(),
+                    partial: attrs.partial,
+                };
                 for (k, b) in attrs.map.iter() {
                     let name = ready(V::str(k, None));
-                    out.map.insert(k.clone(), Binding { value: lazy_apply2(&a[0], name, b.value.clone()), at: b.at });
+                    out.map.insert(
+                        k.clone(),
+                        Binding {
+                            value: lazy_apply2(&a[0], name, b.value.clone()),
+                            at: b.at,
+                        },
+                    );
                 }
                 V::attrs(out, at)
             }
@@ -675,7 +798,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         MapAttrs2 | ConcatMapAttrs => match attrs_of(ev, &a[1]) {
             Some(attrs) => {
-                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                let mut out = Attrs {
+                    map: BTreeMap::new(),
+                    partial: attrs.partial,
+                };
                 for (k, b) in attrs.map.iter() {
                     let pair = {
                         let g = apply_to(ev, &a[0], ready(V::str(k, None)));
@@ -683,7 +809,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     };
                     if p == MapAttrs2 {
                         let (name, value) = match ev.as_attrs(&pair) {
-                            Some(pa) => (pa.get("name").map(|x| x.value.clone()), pa.get("value").map(|x| x.value.clone())),
+                            Some(pa) => (
+                                pa.get("name").map(|x| x.value.clone()),
+                                pa.get("value").map(|x| x.value.clone()),
+                            ),
                             None => (None, None),
                         };
                         match (name.and_then(|n| key_str(ev, &n)), value) {
@@ -710,8 +839,11 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         MapAttrsToList => match attrs_of(ev, &a[1]) {
             Some(attrs) => {
-                let mut items: Vec<Thunk> =
-                    attrs.map.iter().map(|(k, b)| lazy_apply2(&a[0], ready(V::str(k, None)), b.value.clone())).collect();
+                let mut items: Vec<Thunk> = attrs
+                    .map
+                    .iter()
+                    .map(|(k, b)| lazy_apply2(&a[0], ready(V::str(k, None)), b.value.clone()))
+                    .collect();
                 if attrs.partial {
                     items.push(ready(V::unknown()));
                 }
@@ -733,13 +865,21 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
             None => unknown(),
         },
-        NameValuePair => attrs_from(vec![("name".into(), a[0].clone()), ("value".into(), a[1].clone())], false),
+        NameValuePair => attrs_from(
+            vec![
+                ("name".into(), a[0].clone()),
+                ("value".into(), a[1].clone()),
+            ],
+            false,
+        ),
         ListToAttrs => match list_of(ev, &a[0]) {
             Some(items) => {
                 let mut out = Attrs::default();
                 for i in items.iter() {
                     let pair = attrs_of(ev, i);
-                    let nv = pair.as_ref().and_then(|p| Some((p.get("name")?.value.clone(), p.get("value")?.value.clone())));
+                    let nv = pair.as_ref().and_then(|p| {
+                        Some((p.get("name")?.value.clone(), p.get("value")?.value.clone()))
+                    });
                     match nv.and_then(|(n, v)| Some((key_str(ev, &n)?, v))) {
                         // The first definition of a name wins.
                         Some((k, v)) => {
@@ -768,7 +908,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         FilterAttrs => match attrs_of(ev, &a[1]) {
             Some(attrs) => {
-                let mut out = Attrs { map: BTreeMap::new(), partial: attrs.partial };
+                let mut out = Attrs {
+                    map: BTreeMap::new(),
+                    partial: attrs.partial,
+                };
                 for (k, b) in attrs.map.iter() {
                     match test(ev, &a[0], &[ready(V::str(k, None)), b.value.clone()]) {
                         Some(true) => {
@@ -808,7 +951,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             let mut cur = ev.force(&a[2]);
             let Some(path) = path else { return unknown() };
             for k in path.iter() {
-                let Some(k) = key_str(ev, k) else { return unknown() };
+                let Some(k) = key_str(ev, k) else {
+                    return unknown();
+                };
                 match ev.select_key(&cur, &k) {
                     Selected::Found(v) => cur = v,
                     Selected::Missing => return ev.force(&a[1]),
@@ -871,14 +1016,25 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             None => unknown(),
         },
         HasPrefix | HasSuffix => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
-            (Some(x), Some(s)) => V::new(Val::Bool(if p == HasPrefix { s.starts_with(&*x) } else { s.ends_with(&*x) }), at),
+            (Some(x), Some(s)) => V::new(
+                Val::Bool(if p == HasPrefix {
+                    s.starts_with(&*x)
+                } else {
+                    s.ends_with(&*x)
+                }),
+                at,
+            ),
             _ => unknown(),
         },
         RemovePrefix | RemoveSuffix => {
             let s = ev.force(&a[1]);
             match (str_of(ev, &a[0]), s.as_str()) {
                 (Some(x), Some(text)) => {
-                    let out = if p == RemovePrefix { text.strip_prefix(&*x) } else { text.strip_suffix(&*x) };
+                    let out = if p == RemovePrefix {
+                        text.strip_prefix(&*x)
+                    } else {
+                        text.strip_suffix(&*x)
+                    };
                     V::str(out.unwrap_or(text), s.at)
                 }
                 _ => unknown(),
@@ -891,7 +1047,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 ConcatMapStrings => (Some("".into()), &a[1], Some(&a[0])),
                 _ => (str_of(ev, &a[0]), &a[2], Some(&a[1])),
             };
-            let (Some(sep), Some(items)) = (sep, list_of(ev, list)) else { return unknown() };
+            let (Some(sep), Some(items)) = (sep, list_of(ev, list)) else {
+                return unknown();
+            };
             let mut parts = Vec::new();
             for i in items.iter() {
                 let v = match f {
@@ -917,7 +1075,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
         }
         SplitString => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
-            (Some(sep), Some(s)) if !sep.is_empty() => V::list(s.split(&*sep).map(|x| ready(V::str(x, None))).collect(), at),
+            (Some(sep), Some(s)) if !sep.is_empty() => {
+                V::list(s.split(&*sep).map(|x| ready(V::str(x, None))).collect(), at)
+            }
             _ => unknown(),
         },
         StringLength => match str_of(ev, &a[0]) {
@@ -925,7 +1085,14 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             None => unknown(),
         },
         ToLower | ToUpper => match str_of(ev, &a[0]) {
-            Some(s) => V::str(&if p == ToLower { s.to_lowercase() } else { s.to_uppercase() }, at),
+            Some(s) => V::str(
+                &if p == ToLower {
+                    s.to_lowercase()
+                } else {
+                    s.to_uppercase()
+                },
+                at,
+            ),
             None => unknown(),
         },
         Id => ev.force(&a[0]),
@@ -951,7 +1118,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             if v.is_unknown() {
                 return unknown();
             }
-            attrs_from(vec![("success".into(), ready(V::bool(true))), ("value".into(), ready(v))], false)
+            attrs_from(
+                vec![
+                    ("success".into(), ready(V::bool(true))),
+                    ("value".into(), ready(v)),
+                ],
+                false,
+            )
         }
         Import => {
             let v = ev.force(&a[0]);
@@ -981,7 +1154,12 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             let v = ev.force(&a[0]);
             match &v.kind {
                 Val::Str(s) => V::str(s.trim_end_matches('/').rsplit('/').next().unwrap_or(""), at),
-                Val::Path(p) => V::str(&p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), at),
+                Val::Path(p) => V::str(
+                    &p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    at,
+                ),
                 _ => unknown(),
             }
         }
@@ -996,7 +1174,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
 }
 
 fn recursive_update(ev: &mut Eval, l: &Thunk, r: &Thunk, at: Option<Span>) -> V {
-    let (Some(la), Some(ra)) = (attrs_of(ev, l), attrs_of(ev, r)) else { return V::unknown() };
+    let (Some(la), Some(ra)) = (attrs_of(ev, l), attrs_of(ev, r)) else {
+        return V::unknown();
+    };
     let mut out = (*la).clone();
     out.partial |= ra.partial;
     for (k, b) in ra.map.iter() {
@@ -1005,7 +1185,10 @@ fn recursive_update(ev: &mut Eval, l: &Thunk, r: &Thunk, at: Option<Span>) -> V 
                 let (x, y) = (ev.force(&existing.value.clone()), ev.force(&b.value));
                 if ev.as_attrs(&x).is_some() && ev.as_attrs(&y).is_some() {
                     let v = recursive_update(ev, &ready(x), &ready(y), b.at);
-                    Binding { value: ready(v), at: b.at }
+                    Binding {
+                        value: ready(v),
+                        at: b.at,
+                    }
                 } else {
                     b.clone()
                 }

@@ -50,7 +50,11 @@ impl<'f> Eval<'f> {
 
     pub fn span(&self, file: FileId, node: &rnix::SyntaxNode) -> Option<Span> {
         let r = node.text_range();
-        Some(Span { file, start: r.start().into(), end: r.end().into() })
+        Some(Span {
+            file,
+            start: r.start().into(),
+            end: r.end().into(),
+        })
     }
 
     // ---- forcing -------------------------------------------------------------------------
@@ -108,16 +112,19 @@ impl<'f> Eval<'f> {
         match e {
             ast::Expr::Literal(l) => literal(l, at),
             ast::Expr::Str(s) => self.eval_str(s, env, at),
-            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
-                self.eval_path(e, env, at)
-            }
+            ast::Expr::PathAbs(_)
+            | ast::Expr::PathRel(_)
+            | ast::Expr::PathHome(_)
+            | ast::Expr::PathSearch(_) => self.eval_path(e, env, at),
             ast::Expr::Ident(i) => match i.ident_token() {
                 Some(tok) => self.lookup(tok.text(), env),
                 None => V::unknown(),
             },
             ast::Expr::Paren(p) => p.expr().map_or_else(V::unknown, |x| self.eval(&x, env)),
             ast::Expr::Root(r) => r.expr().map_or_else(V::unknown, |x| self.eval(&x, env)),
-            ast::Expr::List(l) => V::list(l.items().map(|i| expr_thunk(i, env.clone())).collect(), at),
+            ast::Expr::List(l) => {
+                V::list(l.items().map(|i| expr_thunk(i, env.clone())).collect(), at)
+            }
             ast::Expr::AttrSet(s) => {
                 let rec = s.rec_token().is_some();
                 self.eval_attrset(s, env, rec, at)
@@ -155,19 +162,33 @@ impl<'f> Eval<'f> {
                 });
                 w.body().map_or_else(V::unknown, |b| self.eval(&b, &scope))
             }
-            ast::Expr::Lambda(l) => V::new(Val::Lambda(Rc::new(Lambda { node: l.clone(), env: env.clone() })), at),
+            ast::Expr::Lambda(l) => V::new(
+                Val::Lambda(Rc::new(Lambda {
+                    node: l.clone(),
+                    env: env.clone(),
+                })),
+                at,
+            ),
             ast::Expr::Apply(a) => {
-                let (Some(f), Some(arg)) = (a.lambda(), a.argument()) else { return V::unknown() };
+                let (Some(f), Some(arg)) = (a.lambda(), a.argument()) else {
+                    return V::unknown();
+                };
                 let f = self.eval(&f, env);
                 self.apply(f, expr_thunk(arg, env.clone()), at)
             }
             ast::Expr::Select(s) => self.eval_select(s, env),
             ast::Expr::HasAttr(h) => {
-                let Some(base) = h.expr() else { return V::unknown() };
+                let Some(base) = h.expr() else {
+                    return V::unknown();
+                };
                 let mut cur = self.eval(&base, env);
-                let Some(path) = h.attrpath() else { return V::unknown() };
+                let Some(path) = h.attrpath() else {
+                    return V::unknown();
+                };
                 for attr in path.attrs() {
-                    let Some(key) = self.attr_name(&attr, env) else { return V::unknown() };
+                    let Some(key) = self.attr_name(&attr, env) else {
+                        return V::unknown();
+                    };
                     match self.select_key(&cur, &key) {
                         Selected::Found(v) => cur = v,
                         Selected::Missing => return V::bool(false),
@@ -177,10 +198,14 @@ impl<'f> Eval<'f> {
                 V::bool(true)
             }
             ast::Expr::IfElse(i) => {
-                let Some(c) = i.condition() else { return V::unknown() };
+                let Some(c) = i.condition() else {
+                    return V::unknown();
+                };
                 match self.eval(&c, env).as_bool() {
                     Some(true) => i.body().map_or_else(V::unknown, |b| self.eval(&b, env)),
-                    Some(false) => i.else_body().map_or_else(V::unknown, |b| self.eval(&b, env)),
+                    Some(false) => i
+                        .else_body()
+                        .map_or_else(V::unknown, |b| self.eval(&b, env)),
                     None => V::unknown(),
                 }
             }
@@ -192,11 +217,15 @@ impl<'f> Eval<'f> {
                 }
             }
             ast::Expr::UnaryOp(u) => {
-                let Some(x) = u.expr() else { return V::unknown() };
+                let Some(x) = u.expr() else {
+                    return V::unknown();
+                };
                 let v = self.eval(&x, env);
                 match (u.operator(), &v.kind) {
                     (Some(ast::UnaryOpKind::Invert), Val::Bool(b)) => V::new(Val::Bool(!b), at),
-                    (Some(ast::UnaryOpKind::Negate), Val::Int(i)) => V::new(Val::Int(i.wrapping_neg()), at),
+                    (Some(ast::UnaryOpKind::Negate), Val::Int(i)) => {
+                        V::new(Val::Int(i.wrapping_neg()), at)
+                    }
                     (Some(ast::UnaryOpKind::Negate), Val::Float(f)) => V::new(Val::Float(-f), at),
                     _ => V::unknown(),
                 }
@@ -320,7 +349,10 @@ impl<'f> Eval<'f> {
             None => return V::unknown(),
         };
         if let ast::Path::PathSearch(s) = &path {
-            let name = s.content().map(|c| c.text().to_string()).unwrap_or_default();
+            let name = s
+                .content()
+                .map(|c| c.text().to_string())
+                .unwrap_or_default();
             return V::new(Val::External(format!("<{name}>").into()), at);
         }
         let mut text = String::new();
@@ -339,15 +371,29 @@ impl<'f> Eval<'f> {
         if text.starts_with('~') {
             return V::unknown();
         }
-        let base = self.files.by_id(env.file).path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let p = if text.starts_with('/') { PathBuf::from(&text) } else { base.join(&text) };
+        let base = self
+            .files
+            .by_id(env.file)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let p = if text.starts_with('/') {
+            PathBuf::from(&text)
+        } else {
+            base.join(&text)
+        };
         V::new(Val::Path(Rc::new(super::files::normalize_path(&p))), at)
     }
 
     /// The name of one attribute of an attribute path, if it can be known.
     pub fn attr_name(&mut self, a: &ast::Attr, env: &Env) -> Option<Rc<str>> {
         match a {
-            ast::Attr::Ident(i) => Some(i.ident_token().map_or_else(|| i.syntax().text().to_string(), |t| t.text().to_string()).into()),
+            ast::Attr::Ident(i) => Some(
+                i.ident_token()
+                    .map_or_else(|| i.syntax().text().to_string(), |t| t.text().to_string())
+                    .into(),
+            ),
             ast::Attr::Str(s) => self.eval_str(s, env, None).as_str().map(Into::into),
             ast::Attr::Dynamic(d) => {
                 let v = d.expr().map_or_else(V::unknown, |x| self.eval(&x, env));
@@ -357,11 +403,17 @@ impl<'f> Eval<'f> {
     }
 
     fn eval_select(&mut self, s: &ast::Select, env: &Env) -> V {
-        let Some(base) = s.expr() else { return V::unknown() };
+        let Some(base) = s.expr() else {
+            return V::unknown();
+        };
         let mut cur = self.eval(&base, env);
-        let Some(path) = s.attrpath() else { return V::unknown() };
+        let Some(path) = s.attrpath() else {
+            return V::unknown();
+        };
         for attr in path.attrs() {
-            let Some(key) = self.attr_name(&attr, env) else { return V::unknown() };
+            let Some(key) = self.attr_name(&attr, env) else {
+                return V::unknown();
+            };
             match self.select_key(&cur, &key) {
                 Selected::Found(v) => cur = v,
                 Selected::Missing => {
@@ -427,12 +479,21 @@ impl<'f> Eval<'f> {
     }
 
     /// The bindings of a set or let: values evaluate in `scope`, `inherit x;` reads `outer`.
-    fn build_bindings(&mut self, node: &impl HasEntry, scope: &Env, outer: &Env, _rec: bool) -> Attrs {
+    fn build_bindings(
+        &mut self,
+        node: &impl HasEntry,
+        scope: &Env,
+        outer: &Env,
+        _rec: bool,
+    ) -> Attrs {
         let mut b = Builder::default();
         for entry in node.entries() {
             match entry {
                 ast::Entry::Inherit(inh) => {
-                    let from = inh.from().and_then(|f| f.expr()).map(|e| expr_thunk(e, scope.clone()));
+                    let from = inh
+                        .from()
+                        .and_then(|f| f.expr())
+                        .map(|e| expr_thunk(e, scope.clone()));
                     for attr in inh.attrs() {
                         let at = self.span(scope.file, attr.syntax());
                         let Some(name) = self.attr_name(&attr, outer) else {
@@ -475,11 +536,18 @@ impl<'f> Eval<'f> {
                         }
                     }
                     if !known || keys.is_empty() {
-                        b.partial_at(self, &keys);
+                        b.partial_at(&keys);
                         continue;
                     }
                     let Some(value) = apv.value() else { continue };
-                    b.insert(self, &keys, Binding { value: expr_thunk(value, scope.clone()), at });
+                    b.insert(
+                        self,
+                        &keys,
+                        Binding {
+                            value: expr_thunk(value, scope.clone()),
+                            at,
+                        },
+                    );
                 }
             }
         }
@@ -488,7 +556,9 @@ impl<'f> Eval<'f> {
 
     fn eval_binop(&mut self, b: &ast::BinOp, env: &Env, at: Option<Span>) -> V {
         use ast::BinOpKind::*;
-        let (Some(op), Some(lhs), Some(rhs)) = (b.operator(), b.lhs(), b.rhs()) else { return V::unknown() };
+        let (Some(op), Some(lhs), Some(rhs)) = (b.operator(), b.lhs(), b.rhs()) else {
+            return V::unknown();
+        };
         match op {
             And | Or | Implication => {
                 let l = self.eval(&lhs, env).as_bool();
@@ -503,11 +573,13 @@ impl<'f> Eval<'f> {
                 }
                 let r = self.eval(&rhs, env).as_bool();
                 return match (op, l, r) {
-                    (And, Some(true), Some(r)) | (Or, Some(false), Some(r)) | (Implication, Some(true), Some(r)) => {
-                        V::new(Val::Bool(r), at)
-                    }
+                    (And, Some(true), Some(r))
+                    | (Or, Some(false), Some(r))
+                    | (Implication, Some(true), Some(r)) => V::new(Val::Bool(r), at),
                     (And, None, Some(false)) => V::new(Val::Bool(false), at),
-                    (Or, None, Some(true)) | (Implication, None, Some(true)) => V::new(Val::Bool(true), at),
+                    (Or, None, Some(true)) | (Implication, None, Some(true)) => {
+                        V::new(Val::Bool(true), at)
+                    }
                     _ => V::unknown(),
                 };
             }
@@ -576,11 +648,20 @@ impl<'f> Eval<'f> {
             }
             Some(ast::Param::Pattern(pat)) => {
                 let given = self.force(&arg);
-                if let Some(bind) = pat.pat_bind().and_then(|b| b.ident()).and_then(|i| i.ident_token()) {
-                    scope.vars.borrow_mut().insert(bind.text().into(), arg.clone());
+                if let Some(bind) = pat
+                    .pat_bind()
+                    .and_then(|b| b.ident())
+                    .and_then(|i| i.ident_token())
+                {
+                    scope
+                        .vars
+                        .borrow_mut()
+                        .insert(bind.text().into(), arg.clone());
                 }
                 for entry in pat.pat_entries() {
-                    let Some(name) = entry.ident().and_then(|i| i.ident_token()) else { continue };
+                    let Some(name) = entry.ident().and_then(|i| i.ident_token()) else {
+                        continue;
+                    };
                     let name: Rc<str> = name.text().into();
                     let value = match self.select_key(&given, &name) {
                         Selected::Found(v) => ready(v),
@@ -596,14 +677,20 @@ impl<'f> Eval<'f> {
             }
             None => {}
         }
-        l.node.body().map_or_else(V::unknown, |b| self.eval(&b, &scope))
+        l.node
+            .body()
+            .map_or_else(V::unknown, |b| self.eval(&b, &scope))
     }
 
     // ---- import --------------------------------------------------------------------------
 
     /// `import path`: the file's value, evaluated once per host. Directories mean default.nix.
     pub fn import(&mut self, path: &Path) -> (V, Option<FileId>) {
-        let path = if path.is_dir() { path.join("default.nix") } else { path.to_path_buf() };
+        let path = if path.is_dir() {
+            path.join("default.nix")
+        } else {
+            path.to_path_buf()
+        };
         let (id, parsed) = self.files.get(&path);
         if let Some(t) = self.imports.get(&id) {
             let t = t.clone();
@@ -615,7 +702,12 @@ impl<'f> Eval<'f> {
                 let root = rnix::Root::cast(rnix::SyntaxNode::new_root(green.clone()));
                 match root.and_then(|r| r.expr()) {
                     Some(expr) => {
-                        let env = Rc::new(Scope { vars: Default::default(), with: None, parent: None, file: id });
+                        let env = Rc::new(Scope {
+                            vars: Default::default(),
+                            with: None,
+                            parent: None,
+                            file: id,
+                        });
                         let t = expr_thunk(expr, env);
                         self.imports.insert(id, t.clone());
                         return (self.force(&t), Some(id));
@@ -637,7 +729,10 @@ impl<'f> Eval<'f> {
             Val::Config(c) => {
                 let (system, path) = (c.system, c.path.clone());
                 let (names, complete) = self.config_names(system, &path);
-                let mut attrs = Attrs { map: BTreeMap::new(), partial: !complete };
+                let mut attrs = Attrs {
+                    map: BTreeMap::new(),
+                    partial: !complete,
+                };
                 for name in names {
                     let mut p = path.clone();
                     p.push(name.clone());
@@ -673,11 +768,17 @@ pub enum Coerced {
 
 fn literal(l: &ast::Literal, at: Option<Span>) -> V {
     // Read the token directly: no panics on odd tokens.
-    let Some(tok) = l.syntax().first_token() else { return V::unknown() };
+    let Some(tok) = l.syntax().first_token() else {
+        return V::unknown();
+    };
     let text = tok.text();
     match tok.kind() {
-        rnix::SyntaxKind::TOKEN_INTEGER => text.parse::<i64>().map_or_else(|_| V::unknown(), |i| V::new(Val::Int(i), at)),
-        rnix::SyntaxKind::TOKEN_FLOAT => text.parse::<f64>().map_or_else(|_| V::unknown(), |f| V::new(Val::Float(f), at)),
+        rnix::SyntaxKind::TOKEN_INTEGER => text
+            .parse::<i64>()
+            .map_or_else(|_| V::unknown(), |i| V::new(Val::Int(i), at)),
+        rnix::SyntaxKind::TOKEN_FLOAT => text
+            .parse::<f64>()
+            .map_or_else(|_| V::unknown(), |f| V::new(Val::Float(f), at)),
         rnix::SyntaxKind::TOKEN_URI => V::new(Val::Str(text.into()), at),
         _ => V::unknown(),
     }
@@ -719,7 +820,10 @@ impl Builder {
             }
             return;
         }
-        let entry = self.map.entry(first.clone()).or_insert_with(|| Entry::Nested(Builder::default(), binding.at));
+        let entry = self
+            .map
+            .entry(first.clone())
+            .or_insert_with(|| Entry::Nested(Builder::default(), binding.at));
         if let Entry::Value(existing) = entry {
             // `a = { x = 1; }; a.y = 2;`: open the literal set up.
             let existing = existing.clone();
@@ -741,13 +845,16 @@ impl Builder {
     }
 
     /// An attribute path with a name that cannot be known: the set at its prefix is partial.
-    fn partial_at(&mut self, ev: &mut Eval, known_prefix: &[Rc<str>]) {
+    fn partial_at(&mut self, known_prefix: &[Rc<str>]) {
         match known_prefix.split_first() {
             None => self.partial = true,
             Some((first, rest)) => {
-                let entry = self.map.entry(first.clone()).or_insert_with(|| Entry::Nested(Builder::default(), None));
+                let entry = self
+                    .map
+                    .entry(first.clone())
+                    .or_insert_with(|| Entry::Nested(Builder::default(), None));
                 match entry {
-                    Entry::Nested(nested, _) => nested.partial_at(ev, rest),
+                    Entry::Nested(nested, _) => nested.partial_at(rest),
                     Entry::Value(_) => {}
                 }
             }
@@ -755,11 +862,17 @@ impl Builder {
     }
 
     fn finish(self) -> Attrs {
-        let mut attrs = Attrs { map: BTreeMap::new(), partial: self.partial };
+        let mut attrs = Attrs {
+            map: BTreeMap::new(),
+            partial: self.partial,
+        };
         for (k, e) in self.map {
             let binding = match e {
                 Entry::Value(b) => b,
-                Entry::Nested(nested, at) => Binding { value: ready(V::attrs(nested.finish(), at)), at },
+                Entry::Nested(nested, at) => Binding {
+                    value: ready(V::attrs(nested.finish(), at)),
+                    at,
+                },
             };
             attrs.map.insert(k, binding);
         }

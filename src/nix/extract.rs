@@ -11,12 +11,19 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// NixOS's default SSH host keys (services.openssh.hostKeys).
-const DEFAULT_HOST_KEYS: &[(&str, &str)] =
-    &[("/etc/ssh/ssh_host_ed25519_key", "ed25519"), ("/etc/ssh/ssh_host_rsa_key", "rsa")];
+const DEFAULT_HOST_KEYS: &[(&str, &str)] = &[
+    ("/etc/ssh/ssh_host_ed25519_key", "ed25519"),
+    ("/etc/ssh/ssh_host_rsa_key", "rsa"),
+];
 
 /// Scripted-initrd hooks the systemd initrd ignores.
-const SCRIPTED_HOOKS: &[&str] =
-    &["preDeviceCommands", "preLVMCommands", "postDeviceCommands", "postResumeCommands", "postMountCommands"];
+const SCRIPTED_HOOKS: &[&str] = &[
+    "preDeviceCommands",
+    "preLVMCommands",
+    "postDeviceCommands",
+    "postResumeCommands",
+    "postMountCommands",
+];
 
 pub struct Extractor<'e, 'f> {
     pub ev: &'e mut Eval<'f>,
@@ -36,7 +43,17 @@ fn join(base: &[Rc<str>], more: &[&str]) -> Vec<Rc<str>> {
 impl<'e, 'f> Extractor<'e, 'f> {
     pub fn loc(&self, span: Option<Span>) -> Option<Loc> {
         let s = span?;
-        Some(Loc { file: self.ev.files.by_id(s.file).path.to_string_lossy().into_owned(), start: s.start, end: s.end })
+        Some(Loc {
+            file: self
+                .ev
+                .files
+                .by_id(s.file)
+                .path
+                .to_string_lossy()
+                .into_owned(),
+            start: s.start,
+            end: s.end,
+        })
     }
 
     fn get(&mut self, p: &[Rc<str>]) -> V {
@@ -56,7 +73,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let v = self.get(p);
         match v.kind {
             Val::Bool(b) => Fact::known(b, self.loc(v.at)),
-            _ if v.is_undefined() => Fact { value: default, at: None },
+            _ if v.is_undefined() => Fact {
+                value: default,
+                at: None,
+            },
             _ => Fact::unknown(),
         }
     }
@@ -65,7 +85,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
         match &v.kind {
             Val::Str(s) => Fact::known(s.to_string(), self.loc(v.at)),
             Val::Path(p) => Fact::known(p.to_string_lossy().into_owned(), self.loc(v.at)),
-            _ => Fact { value: None, at: self.loc(v.at) },
+            _ => Fact {
+                value: None,
+                at: self.loc(v.at),
+            },
         }
     }
 
@@ -92,7 +115,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
                     return Fact::known(false, at);
                 }
                 let any_known = items.iter().any(|i| !self.ev.force(i).is_unknown());
-                if any_known { Fact::known(true, at) } else { Fact::unknown() }
+                if any_known {
+                    Fact::known(true, at)
+                } else {
+                    Fact::unknown()
+                }
             }
             _ => Fact::unknown(),
         }
@@ -141,7 +168,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
     // ---- whole host -------------------------------------------------------------------------
 
     pub fn host(&mut self, name: Option<String>) -> Host {
-        let mut host = Host { name, complete: true, ..Host::default() };
+        let mut host = Host {
+            name,
+            complete: true,
+            ..Host::default()
+        };
         host.file_systems = self.file_systems();
         host.users = self.users();
         let homes: BTreeMap<String, String> = host
@@ -150,9 +181,17 @@ impl<'e, 'f> Extractor<'e, 'f> {
             .iter()
             .filter_map(|u| u.home.as_str().map(|h| (u.name.clone(), h.to_string())))
             .collect();
-        let mut roots = self.persistence(PersistModule::Impermanence, &path(&["environment", "persistence"]), &homes);
+        let mut roots = self.persistence(
+            PersistModule::Impermanence,
+            &path(&["environment", "persistence"]),
+            &homes,
+        );
         let preservation_on = self.bool_fact(&path(&["preservation", "enable"]), Some(false));
-        let mut pres = self.persistence(PersistModule::Preservation, &path(&["preservation", "preserveAt"]), &homes);
+        let mut pres = self.persistence(
+            PersistModule::Preservation,
+            &path(&["preservation", "preserveAt"]),
+            &homes,
+        );
         for r in &mut pres.items {
             r.enable = preservation_on.clone();
         }
@@ -161,9 +200,15 @@ impl<'e, 'f> Extractor<'e, 'f> {
         host.etc = self.etc();
         host.enabled = self.enabled(Scope::Nixos);
         host.boot = self.boot();
-        host.openssh = self.openssh(host.enabled.get("services.openssh.enable").cloned().unwrap_or_default());
+        host.openssh = self.openssh(
+            host.enabled
+                .get("services.openssh.enable")
+                .cloned()
+                .unwrap_or_default(),
+        );
         host.services = self.services();
-        host.programs_fuse_user_allow_other = self.bool_fact(&path(&["programs", "fuse", "userAllowOther"]), Some(false));
+        host.programs_fuse_user_allow_other =
+            self.bool_fact(&path(&["programs", "fuse", "userAllowOther"]), Some(false));
         let externals = self.ev.systems[self.sys].externals.clone();
         if externals.contains("sops-nix") || !self.names(&path(&["sops"])).0.is_empty() {
             host.sops = Some(self.sops(&host.openssh));
@@ -190,7 +235,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
     fn file_systems(&mut self) -> Collection<FileSystem> {
         let base = path(&["fileSystems"]);
         let (names, complete) = self.names(&base);
-        let mut out = Collection { complete, items: Vec::new() };
+        let mut out = Collection {
+            complete,
+            items: Vec::new(),
+        };
         for mp in names {
             let p = join(&base, &[&mp]);
             let v = self.get(&p);
@@ -199,9 +247,17 @@ impl<'e, 'f> Extractor<'e, 'f> {
             }
             let at = self.def_at(&p);
             let fs_type = self.get(&join(&p, &["fsType"]));
-            let fs_type = if fs_type.is_undefined() { Fact::known("auto".to_string(), None) } else { self.str_fact_of(&fs_type) };
+            let fs_type = if fs_type.is_undefined() {
+                Fact::known("auto".to_string(), None)
+            } else {
+                self.str_fact_of(&fs_type)
+            };
             let device = self.get(&join(&p, &["device"]));
-            let device = if device.is_undefined() { Fact::unknown() } else { self.str_fact_of(&device) };
+            let device = if device.is_undefined() {
+                Fact::unknown()
+            } else {
+                self.str_fact_of(&device)
+            };
             let (opts, opts_complete) = self.str_list(&join(&p, &["options"]));
             let options = if opts_complete {
                 Fact::known(opts.into_iter().filter_map(|f| f.value).collect(), None)
@@ -209,15 +265,30 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 Fact::unknown()
             };
             let needed_for_boot = self.bool_fact(&join(&p, &["neededForBoot"]), Some(false));
-            out.items.push(FileSystem { mount_point: mp.to_string(), at, fs_type, device, options, needed_for_boot });
+            out.items.push(FileSystem {
+                mount_point: mp.to_string(),
+                at,
+                fs_type,
+                device,
+                options,
+                needed_for_boot,
+            });
         }
         out
     }
 
     /// One persistence option (impermanence or preservation): roots, their entries and users.
-    fn persistence(&mut self, module: PersistModule, base: &[Rc<str>], homes: &BTreeMap<String, String>) -> Collection<PersistRoot> {
+    fn persistence(
+        &mut self,
+        module: PersistModule,
+        base: &[Rc<str>],
+        homes: &BTreeMap<String, String>,
+    ) -> Collection<PersistRoot> {
         let (names, complete) = self.names(base);
-        let mut out = Collection { complete, items: Vec::new() };
+        let mut out = Collection {
+            complete,
+            items: Vec::new(),
+        };
         for name in names {
             let p = join(base, &[&name]);
             let at = self.def_at(&p);
@@ -234,7 +305,12 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 let up = join(&p, &["users", &user]);
                 let home = match self.opt_str(&join(&up, &["home"])) {
                     Some(h) => h.value,
-                    None => Some(homes.get(&*user).cloned().unwrap_or_else(|| format!("/home/{user}"))),
+                    None => Some(
+                        homes
+                            .get(&*user)
+                            .cloned()
+                            .unwrap_or_else(|| format!("/home/{user}")),
+                    ),
                 };
                 match home {
                     Some(home) => self.entries(&up, module, Some(&user), Some(&home), &mut entries),
@@ -256,8 +332,18 @@ impl<'e, 'f> Extractor<'e, 'f> {
     }
 
     /// The directories and files lists under `p` (strings or { directory/file = ...; } sets).
-    fn entries(&mut self, p: &[Rc<str>], module: PersistModule, user: Option<&str>, home: Option<&str>, out: &mut Collection<PersistEntry>) {
-        for (list, kind, key) in [("directories", EntryKind::Dir, "directory"), ("files", EntryKind::File, "file")] {
+    fn entries(
+        &mut self,
+        p: &[Rc<str>],
+        module: PersistModule,
+        user: Option<&str>,
+        home: Option<&str>,
+        out: &mut Collection<PersistEntry>,
+    ) {
+        for (list, kind, key) in [
+            ("directories", EntryKind::Dir, "directory"),
+            ("files", EntryKind::File, "file"),
+        ] {
             let v = self.get(&join(p, &[list]));
             let (items, complete) = self.items(&v);
             out.complete &= complete;
@@ -313,7 +399,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
     fn etc(&mut self) -> Collection<EtcFile> {
         let base = path(&["environment", "etc"]);
         let (names, complete) = self.names(&base);
-        let mut out = Collection { complete, items: Vec::new() };
+        let mut out = Collection {
+            complete,
+            items: Vec::new(),
+        };
         for name in names {
             let p = join(&base, &[&name]);
             let at = self.def_at(&p);
@@ -325,11 +414,19 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let source_path = match &source.kind {
                 Val::Str(_) => Some(self.str_fact_of(&source)),
                 // A Nix path is copied into the store.
-                Val::Path(_) => Some(Fact::known("/nix/store/<source>".to_string(), self.loc(source.at))),
+                Val::Path(_) => Some(Fact::known(
+                    "/nix/store/<source>".to_string(),
+                    self.loc(source.at),
+                )),
                 _ => None,
             };
             let enable = self.bool_fact(&join(&p, &["enable"]), Some(true));
-            out.items.push(EtcFile { target, at, source_path, enable });
+            out.items.push(EtcFile {
+                target,
+                at,
+                source_path,
+                enable,
+            });
         }
         out
     }
@@ -348,7 +445,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let mutable_users = self.bool_fact(&path(&["users", "mutableUsers"]), Some(true));
         let base = path(&["users", "users"]);
         let (names, complete) = self.names(&base);
-        let mut users = Collection { complete, items: Vec::new() };
+        let mut users = Collection {
+            complete,
+            items: Vec::new(),
+        };
         for name in names {
             let p = join(&base, &[&name]);
             if self.get(&p).is_undefined() {
@@ -362,8 +462,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 None if &*name == "root" => Fact::known("/root".to_string(), None),
                 None => Fact::known("/var/empty".to_string(), None),
             };
-            let hashed_password_file =
-                self.opt_str(&join(&p, &["hashedPasswordFile"])).or_else(|| self.opt_str(&join(&p, &["passwordFile"])));
+            let hashed_password_file = self
+                .opt_str(&join(&p, &["hashedPasswordFile"]))
+                .or_else(|| self.opt_str(&join(&p, &["passwordFile"])));
             let keys = self.is_set(&join(&p, &["openssh", "authorizedKeys", "keys"]));
             let key_files = self.is_set(&join(&p, &["openssh", "authorizedKeys", "keyFiles"]));
             let authorized_keys = match (keys.value, key_files.value) {
@@ -384,7 +485,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 authorized_keys,
             });
         }
-        Users { mutable_users, users }
+        Users {
+            mutable_users,
+            users,
+        }
     }
 
     fn boot(&mut self) -> Boot {
@@ -396,7 +500,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 continue;
             }
             let text = self.str_fact_of(&v);
-            scripted_commands.push(InitrdCommands { option: format!("boot.initrd.{hook}"), text });
+            scripted_commands.push(InitrdCommands {
+                option: format!("boot.initrd.{hook}"),
+                text,
+            });
         }
         let base = path(&["boot", "initrd", "systemd", "services"]);
         let (names, _) = self.names(&base);
@@ -406,13 +513,21 @@ impl<'e, 'f> Extractor<'e, 'f> {
             if v.is_undefined() {
                 continue;
             }
-            initrd_services.push(InitrdService { name: name.to_string(), script: self.str_fact_of(&v) });
+            initrd_services.push(InitrdService {
+                name: name.to_string(),
+                script: self.str_fact_of(&v),
+            });
         }
         let mut tmp_clean_on_boot = self.bool_fact(&path(&["boot", "tmp", "cleanOnBoot"]), None);
         if tmp_clean_on_boot.value.is_none() {
             tmp_clean_on_boot = self.bool_fact(&path(&["boot", "cleanTmpDir"]), Some(false));
         }
-        Boot { initrd_systemd, scripted_commands, initrd_services, tmp_clean_on_boot }
+        Boot {
+            initrd_systemd,
+            scripted_commands,
+            initrd_services,
+            tmp_clean_on_boot,
+        }
     }
 
     fn openssh(&mut self, enable: Fact<bool>) -> OpenSsh {
@@ -420,7 +535,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let mut host_keys = Collection::default();
         if v.is_undefined() {
             for (p, t) in DEFAULT_HOST_KEYS {
-                host_keys.items.push(HostKey { path: Fact::known(p.to_string(), None), key_type: Some(t.to_string()) });
+                host_keys.items.push(HostKey {
+                    path: Fact::known(p.to_string(), None),
+                    key_type: Some(t.to_string()),
+                });
             }
         } else {
             let (items, complete) = self.items(&v);
@@ -430,7 +548,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 let t = self.field(&item, "type");
                 let path = self.str_fact_of(&p);
                 host_keys.complete &= path.value.is_some();
-                host_keys.items.push(HostKey { path, key_type: t.as_str().map(str::to_string) });
+                host_keys.items.push(HostKey {
+                    path,
+                    key_type: t.as_str().map(str::to_string),
+                });
             }
         }
         OpenSsh { enable, host_keys }
@@ -439,15 +560,24 @@ impl<'e, 'f> Extractor<'e, 'f> {
     /// SSH host key paths of the given types, as defaults of secret-manager options.
     fn host_key_paths(ssh: &OpenSsh, types: &[&str]) -> Collection<Fact<String>> {
         if !ssh.enable.is_true() {
-            return Collection { complete: ssh.enable.value.is_some(), items: Vec::new() };
+            return Collection {
+                complete: ssh.enable.value.is_some(),
+                items: Vec::new(),
+            };
         }
         let items = ssh
             .host_keys
             .iter()
             .filter(|k| k.key_type.as_deref().is_some_and(|t| types.contains(&t)))
-            .map(|k| Fact { value: k.path.value.clone(), at: k.path.at.clone().or(ssh.enable.at.clone()) })
+            .map(|k| Fact {
+                value: k.path.value.clone(),
+                at: k.path.at.clone().or(ssh.enable.at.clone()),
+            })
             .collect();
-        Collection { complete: ssh.host_keys.complete, items }
+        Collection {
+            complete: ssh.host_keys.complete,
+            items,
+        }
     }
 
     fn sops(&mut self, ssh: &OpenSsh) -> Sops {
@@ -455,18 +585,26 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let gnupg_home = self.opt_str(&path(&["sops", "gnupg", "home"]));
         let ssh_paths = path(&["sops", "age", "sshKeyPaths"]);
         let age_ssh_key_paths = if self.get(&ssh_paths).is_undefined() {
-            if gnupg_home.is_none() { Self::host_key_paths(ssh, &["ed25519"]) } else { Collection::default() }
+            if gnupg_home.is_none() {
+                Self::host_key_paths(ssh, &["ed25519"])
+            } else {
+                Collection::default()
+            }
         } else {
             let (items, complete) = self.str_list(&ssh_paths);
             Collection { complete, items }
         };
         let (gpg_items, gpg_complete) = self.str_list(&path(&["sops", "gnupg", "sshKeyPaths"]));
-        let use_systemd_activation = self.bool_fact(&path(&["sops", "useSystemdActivation"]), Some(false));
+        let use_systemd_activation =
+            self.bool_fact(&path(&["sops", "useSystemdActivation"]), Some(false));
         Sops {
             age_key_file,
             age_ssh_key_paths,
             gnupg_home,
-            gnupg_ssh_key_paths: Collection { complete: gpg_complete, items: gpg_items },
+            gnupg_ssh_key_paths: Collection {
+                complete: gpg_complete,
+                items: gpg_items,
+            },
             use_systemd_activation,
         }
     }
@@ -485,7 +623,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
     fn services(&mut self) -> Collection<SystemdService> {
         let base = path(&["systemd", "services"]);
         let (names, complete) = self.names(&base);
-        let mut out = Collection { complete, items: Vec::new() };
+        let mut out = Collection {
+            complete,
+            items: Vec::new(),
+        };
         for name in names {
             let sc = join(&base, &[&name, "serviceConfig"]);
             let dynamic_user = self.bool_fact(&join(&sc, &["DynamicUser"]), Some(false));
@@ -494,7 +635,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 Val::Str(s) => s.split_whitespace().map(str::to_string).collect(),
                 Val::List(_) => {
                     let (items, _) = self.items(&state);
-                    items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect()
                 }
                 _ => Vec::new(),
             };
@@ -502,17 +646,28 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 continue;
             }
             let at = self.def_at(&join(&base, &[&name]));
-            out.items.push(SystemdService { name: name.to_string(), at, dynamic_user, state_directories });
+            out.items.push(SystemdService {
+                name: name.to_string(),
+                at,
+                dynamic_user,
+                state_directories,
+            });
         }
         out
     }
 
     // ---- home-manager -----------------------------------------------------------------------
 
-    fn home_manager(&mut self, homes: &BTreeMap<String, String>) -> (Collection<HomeUser>, Vec<PersistRoot>, Vec<Loc>) {
+    fn home_manager(
+        &mut self,
+        homes: &BTreeMap<String, String>,
+    ) -> (Collection<HomeUser>, Vec<PersistRoot>, Vec<Loc>) {
         let base = path(&["home-manager", "users"]);
         let (names, complete) = self.names(&base);
-        let mut users = Collection { complete, items: Vec::new() };
+        let mut users = Collection {
+            complete,
+            items: Vec::new(),
+        };
         let mut roots = Vec::new();
         let mut legacy = Vec::new();
         let shared = self.get(&path(&["home-manager", "sharedModules"]));
@@ -522,11 +677,38 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let mut modules: Vec<Thunk> = self.ev.config_defs(self.sys, &p);
             modules.extend(shared.iter().cloned().map(ready));
             let mut args = Attrs::default();
-            let os = V::new(Val::Config(Rc::new(ConfigRef { system: self.sys, path: Vec::new() })), None);
-            args.map.insert("osConfig".into(), Binding { value: ready(os), at: None });
-            args.map.insert("nixosConfig".into(), Binding { value: ready(V::new(Val::Config(Rc::new(ConfigRef { system: self.sys, path: Vec::new() })), None)), at: None });
+            let os = V::new(
+                Val::Config(Rc::new(ConfigRef {
+                    system: self.sys,
+                    path: Vec::new(),
+                })),
+                None,
+            );
+            args.map.insert(
+                "osConfig".into(),
+                Binding {
+                    value: ready(os),
+                    at: None,
+                },
+            );
+            args.map.insert(
+                "nixosConfig".into(),
+                Binding {
+                    value: ready(V::new(
+                        Val::Config(Rc::new(ConfigRef {
+                            system: self.sys,
+                            path: Vec::new(),
+                        })),
+                        None,
+                    )),
+                    at: None,
+                },
+            );
             let hm = self.ev.new_system(modules, args, Scope::HomeManager);
-            let mut sub = Extractor { ev: self.ev, sys: hm };
+            let mut sub = Extractor {
+                ev: self.ev,
+                sys: hm,
+            };
             let home_v = sub.opt_str(&path(&["home", "homeDirectory"]));
             let home = home_v
                 .and_then(|h| h.value)
@@ -541,26 +723,45 @@ impl<'e, 'f> Extractor<'e, 'f> {
                     legacy.push(l);
                 }
             }
-            users.items.push(HomeUser { name: name.to_string(), home: Fact::known(home, None), files, enabled });
+            users.items.push(HomeUser {
+                name: name.to_string(),
+                home: Fact::known(home, None),
+                files,
+                enabled,
+            });
         }
         (users, roots, legacy)
     }
 
     fn home_files(&mut self) -> Collection<HomeFile> {
         let mut out = Collection::default();
-        for (option, prefix) in [("home.file", ""), ("xdg.configFile", ".config/"), ("xdg.dataFile", ".local/share/")] {
+        for (option, prefix) in [
+            ("home.file", ""),
+            ("xdg.configFile", ".config/"),
+            ("xdg.dataFile", ".local/share/"),
+        ] {
             let base: Vec<&str> = option.split('.').collect();
             let base = path(&base);
             let (names, complete) = self.names(&base);
             out.complete &= complete;
             for name in names {
                 let p = join(&base, &[&name]);
-                if self.bool_fact(&join(&p, &["enable"]), Some(true)).is_false() {
+                if self
+                    .bool_fact(&join(&p, &["enable"]), Some(true))
+                    .is_false()
+                {
                     continue;
                 }
-                let target = self.opt_str(&join(&p, &["target"])).and_then(|t| t.value).unwrap_or_else(|| name.to_string());
+                let target = self
+                    .opt_str(&join(&p, &["target"]))
+                    .and_then(|t| t.value)
+                    .unwrap_or_else(|| name.to_string());
                 let at = self.def_at(&p);
-                out.items.push(HomeFile { target: format!("{prefix}{target}"), origin: format!("{option}.\"{name}\""), at });
+                out.items.push(HomeFile {
+                    target: format!("{prefix}{target}"),
+                    origin: format!("{option}.\"{name}\""),
+                    at,
+                });
             }
         }
         out
@@ -578,8 +779,17 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 Some(s) => s,
                 None => Fact::known(name.to_string(), at.clone()),
             };
-            let mut entries = Collection { complete, items: Vec::new() };
-            self.entries(&p, PersistModule::HomeManager, Some(user), Some(home), &mut entries);
+            let mut entries = Collection {
+                complete,
+                items: Vec::new(),
+            };
+            self.entries(
+                &p,
+                PersistModule::HomeManager,
+                Some(user),
+                Some(home),
+                &mut entries,
+            );
             let mut legacy_options = Vec::new();
             let allow_other_v = self.get(&join(&p, &["allowOther"]));
             let allow_other = match allow_other_v.kind {
@@ -591,12 +801,18 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 let v = self.get(&join(&p, &[opt]));
                 if !v.is_undefined() {
                     let at = self.loc(v.at).or_else(|| at.clone());
-                    legacy_options.push(LegacyOption { name: format!("home.persistence.\"{name}\".{opt}"), at });
+                    legacy_options.push(LegacyOption {
+                        name: format!("home.persistence.\"{name}\".{opt}"),
+                        at,
+                    });
                 }
             }
             for e in &entries.items {
                 if e.how.is_some() {
-                    legacy_options.push(LegacyOption { name: format!("home.persistence.\"{name}\" entry method"), at: e.path.at.clone() });
+                    legacy_options.push(LegacyOption {
+                        name: format!("home.persistence.\"{name}\" entry method"),
+                        at: e.path.at.clone(),
+                    });
                 }
             }
             out.push(PersistRoot {
@@ -616,5 +832,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
 
 /// A loc for a file-level problem.
 pub fn file_loc(files: &super::files::Files, id: FileId, start: u32, end: u32) -> Loc {
-    Loc { file: files.by_id(id).path.to_string_lossy().into_owned(), start, end }
+    Loc {
+        file: files.by_id(id).path.to_string_lossy().into_owned(),
+        start,
+        end,
+    }
 }

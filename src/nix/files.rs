@@ -82,7 +82,11 @@ impl Files {
     }
 
     pub fn all(&self) -> Vec<Arc<Parsed>> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).files.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .clone()
     }
 }
 
@@ -107,12 +111,28 @@ fn parse_file(path: &Path) -> Parsed {
         path: normalize_path(path),
         text,
         green: None,
-        error: Some(FileError { message, start: 0, end: 0 }),
+        error: Some(FileError {
+            message,
+            start: 0,
+            end: 0,
+        }),
     };
     match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => return fail(format!("{} is a directory without default.nix", path.display()), "".into()),
+        Ok(m) if m.is_dir() => {
+            return fail(
+                format!("{} is a directory without default.nix", path.display()),
+                "".into(),
+            );
+        }
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return fail(format!("{} is too large to check ({} MiB)", path.display(), m.len() >> 20), "".into());
+            return fail(
+                format!(
+                    "{} is too large to check ({} MiB)",
+                    path.display(),
+                    m.len() >> 20
+                ),
+                "".into(),
+            );
         }
         _ => {}
     }
@@ -125,7 +145,10 @@ fn parse_file(path: &Path) -> Parsed {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).into();
-            let mut p = fail(format!("{} is not valid UTF-8 (byte {at})", path.display()), lossy);
+            let mut p = fail(
+                format!("{} is not valid UTF-8 (byte {at})", path.display()),
+                lossy,
+            );
             if let Some(err) = &mut p.error {
                 err.start = at as u32;
                 err.end = at as u32;
@@ -135,7 +158,16 @@ fn parse_file(path: &Path) -> Parsed {
     };
     let parse = rnix::Root::parse(&text);
     let error = parse.errors().first().map(|e| describe(e, &text));
-    Parsed { path: normalize_path(path), text: text.clone(), green: if error.is_none() { Some(parse.syntax().green().to_owned()) } else { None }, error }
+    Parsed {
+        path: normalize_path(path),
+        text: text.clone(),
+        green: if error.is_none() {
+            Some(parse.syntax().green().to_owned())
+        } else {
+            None
+        },
+        error,
+    }
 }
 
 fn token_name(kind: rnix::SyntaxKind) -> String {
@@ -156,7 +188,12 @@ fn token_name(kind: rnix::SyntaxKind) -> String {
         TOKEN_THEN => "then",
         TOKEN_ELSE => "else",
         TOKEN_IDENT => "an identifier",
-        other => return format!("{other:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase(),
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .trim_start_matches("NODE_")
+                .to_lowercase();
+        }
     };
     format!("`{s}`")
 }
@@ -168,23 +205,64 @@ fn describe(e: &ParseError, text: &str) -> FileError {
         let s: String = s.chars().take(30).collect();
         s.trim().to_string()
     };
-    let wanted = |w: &[rnix::SyntaxKind]| w.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ");
+    let wanted = |w: &[rnix::SyntaxKind]| {
+        w.iter()
+            .map(|k| token_name(*k))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
     let (message, start, stop) = match e {
-        ParseError::Unexpected(r) => (format!("syntax error: unexpected `{}`", snippet(*r)), r.start().into(), r.end().into()),
-        ParseError::UnexpectedExtra(r) => {
-            (format!("syntax error: unexpected `{}` after the end of the expression", snippet(*r)), r.start().into(), r.end().into())
-        }
-        ParseError::UnexpectedWanted(_, r, w) => (
-            format!("syntax error: unexpected `{}`, expected {}", snippet(*r), wanted(w)),
+        ParseError::Unexpected(r) => (
+            format!("syntax error: unexpected `{}`", snippet(*r)),
             r.start().into(),
             r.end().into(),
         ),
-        ParseError::UnexpectedDoubleBind(r) => ("syntax error: a pattern is bound twice".to_string(), r.start().into(), r.end().into()),
+        ParseError::UnexpectedExtra(r) => (
+            format!(
+                "syntax error: unexpected `{}` after the end of the expression",
+                snippet(*r)
+            ),
+            r.start().into(),
+            r.end().into(),
+        ),
+        ParseError::UnexpectedWanted(_, r, w) => (
+            format!(
+                "syntax error: unexpected `{}`, expected {}",
+                snippet(*r),
+                wanted(w)
+            ),
+            r.start().into(),
+            r.end().into(),
+        ),
+        ParseError::UnexpectedDoubleBind(r) => (
+            "syntax error: a pattern is bound twice".to_string(),
+            r.start().into(),
+            r.end().into(),
+        ),
         ParseError::UnexpectedEOF => ("syntax error: unexpected end of file".to_string(), end, end),
-        ParseError::UnexpectedEOFWanted(w) => (format!("syntax error: unexpected end of file, expected {}", wanted(w)), end, end),
-        ParseError::DuplicatedArgs(r, name) => (format!("syntax error: argument `{name}` is given twice"), r.start().into(), r.end().into()),
-        ParseError::RecursionLimitExceeded => ("syntax error: the expression is nested too deeply to parse".to_string(), 0, 0),
+        ParseError::UnexpectedEOFWanted(w) => (
+            format!(
+                "syntax error: unexpected end of file, expected {}",
+                wanted(w)
+            ),
+            end,
+            end,
+        ),
+        ParseError::DuplicatedArgs(r, name) => (
+            format!("syntax error: argument `{name}` is given twice"),
+            r.start().into(),
+            r.end().into(),
+        ),
+        ParseError::RecursionLimitExceeded => (
+            "syntax error: the expression is nested too deeply to parse".to_string(),
+            0,
+            0,
+        ),
         _ => ("syntax error".to_string(), 0, 0),
     };
-    FileError { message, start, end: stop }
+    FileError {
+        message,
+        start,
+        end: stop,
+    }
 }

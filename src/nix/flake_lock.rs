@@ -25,20 +25,34 @@ pub fn date_of(unix: i64) -> String {
 /// Which well-known project an input is, from its name and its original url.
 fn project(name: &str, node: &Value) -> Option<&'static str> {
     let original = node.get("original");
-    let repo = original.and_then(|o| o.get("repo")).and_then(Value::as_str).unwrap_or("");
-    let url = original.and_then(|o| o.get("url")).and_then(Value::as_str).unwrap_or("");
+    let repo = original
+        .and_then(|o| o.get("repo"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let url = original
+        .and_then(|o| o.get("url"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let hay = format!("{name} {repo} {url}").to_ascii_lowercase();
-    ["impermanence", "preservation", "home-manager", "nixpkgs"].into_iter().find(|p| hay.contains(p))
+    ["impermanence", "preservation", "home-manager", "nixpkgs"]
+        .into_iter()
+        .find(|p| hay.contains(p))
 }
 
 /// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
 pub fn read(dir: &Path) -> Versions {
     let mut v = Versions::default();
-    let Ok(text) = std::fs::read_to_string(dir.join("flake.lock")) else { return v };
-    let Ok(lock) = serde_json::from_str::<Value>(&text) else { return v };
+    let Ok(text) = std::fs::read_to_string(dir.join("flake.lock")) else {
+        return v;
+    };
+    let Ok(lock) = serde_json::from_str::<Value>(&text) else {
+        return v;
+    };
     let nodes = &lock["nodes"];
     let root = lock["root"].as_str().unwrap_or("root");
-    let Some(inputs) = nodes[root]["inputs"].as_object() else { return v };
+    let Some(inputs) = nodes[root]["inputs"].as_object() else {
+        return v;
+    };
     for (name, key) in inputs {
         let Some(key) = key.as_str() else { continue };
         let node = &nodes[key];

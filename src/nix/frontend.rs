@@ -23,13 +23,18 @@ pub fn scan(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let Ok(ft) = e.file_type() else { continue };
             let name = e.file_name();
             let name = name.to_string_lossy();
             if ft.is_dir() {
-                if !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_ref()) && !name.starts_with("result") {
+                if !name.starts_with('.')
+                    && !SKIP_DIRS.contains(&name.as_ref())
+                    && !name.starts_with("result")
+                {
                     stack.push(e.path());
                 }
             } else if name.ends_with(".nix") && (ft.is_file() || e.path().is_file()) {
@@ -47,12 +52,20 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     }
     let path = normalize_path(path);
     let files = Files::default();
-    let nix_files = if path.is_dir() { scan(&path) } else { vec![path.clone()] };
+    let nix_files = if path.is_dir() {
+        scan(&path)
+    } else {
+        vec![path.clone()]
+    };
     if path.is_dir() && nix_files.is_empty() {
         return Err(format!("{}: no .nix files here", path.display()));
     }
     files.preload(&nix_files);
-    let base = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let base = if path.is_dir() {
+        path.clone()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(EVAL_STACK)
@@ -96,7 +109,10 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         .enumerate()
         .filter_map(|(i, f)| {
             let e = f.error.as_ref()?;
-            Some(SourceError { message: e.message.clone(), at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end) })
+            Some(SourceError {
+                message: e.message.clone(),
+                at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end),
+            })
         })
         .collect();
     for h in &mut hosts {
@@ -107,13 +123,32 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     for f in files.all() {
         sources.insert(f.path.clone(), f.text.clone());
     }
-    Ok(Loaded { hosts, sources, base })
+    Ok(Loaded {
+        hosts,
+        sources,
+        base,
+    })
 }
 
 fn evaluate_paths(files: &Files, roots: Vec<PathBuf>) -> Host {
     let mut ev = Eval::new(files);
-    let modules = roots.into_iter().map(|p| ready(V::new(Val::Path(std::rc::Rc::new(normalize_path(&p))), None))).collect();
-    evaluate(&mut ev, HostSpec { name: None, modules, special_args: Attrs::default() })
+    let modules = roots
+        .into_iter()
+        .map(|p| {
+            ready(V::new(
+                Val::Path(std::rc::Rc::new(normalize_path(&p))),
+                None,
+            ))
+        })
+        .collect();
+    evaluate(
+        &mut ev,
+        HostSpec {
+            name: None,
+            modules,
+            special_args: Attrs::default(),
+        },
+    )
 }
 
 fn evaluate(ev: &mut Eval, spec: HostSpec) -> Host {

@@ -22,12 +22,18 @@ pub enum Discovery {
 pub fn discover(path: &Path, nix_files: &[PathBuf]) -> Discovery {
     if path.is_file() {
         if path.file_name().is_some_and(|n| n == "flake.nix") {
-            return Discovery::Flake { dir: path.parent().unwrap_or(Path::new(".")).to_path_buf() };
+            return Discovery::Flake {
+                dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            };
         }
-        return Discovery::Modules { roots: vec![path.to_path_buf()] };
+        return Discovery::Modules {
+            roots: vec![path.to_path_buf()],
+        };
     }
     if path.join("flake.nix").is_file() {
-        return Discovery::Flake { dir: path.to_path_buf() };
+        return Discovery::Flake {
+            dir: path.to_path_buf(),
+        };
     }
     fallback(path, nix_files)
 }
@@ -36,10 +42,18 @@ pub fn discover(path: &Path, nix_files: &[PathBuf]) -> Discovery {
 pub fn fallback(dir: &Path, nix_files: &[PathBuf]) -> Discovery {
     for name in ["configuration.nix", "default.nix"] {
         if dir.join(name).is_file() {
-            return Discovery::Modules { roots: vec![dir.join(name)] };
+            return Discovery::Modules {
+                roots: vec![dir.join(name)],
+            };
         }
     }
-    Discovery::Modules { roots: nix_files.iter().filter(|p| p.file_name().is_none_or(|n| n != "flake.nix")).cloned().collect() }
+    Discovery::Modules {
+        roots: nix_files
+            .iter()
+            .filter(|p| p.file_name().is_none_or(|n| n != "flake.nix"))
+            .cloned()
+            .collect(),
+    }
 }
 
 /// Input names of a flake and whether each is a nixpkgs.
@@ -49,7 +63,9 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
         Selected::Found(v) => v,
         _ => return out,
     };
-    let Some(attrs) = ev.as_attrs(&inputs) else { return out };
+    let Some(attrs) = ev.as_attrs(&inputs) else {
+        return out;
+    };
     for (name, b) in attrs.map.iter() {
         let v = ev.force(&b.value.clone());
         let url = match &v.kind {
@@ -59,7 +75,8 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
                 _ => String::new(),
             },
         };
-        let is_nixpkgs = name.starts_with("nixpkgs") || url.contains("nixpkgs") || url.contains("nixos-");
+        let is_nixpkgs =
+            name.starts_with("nixpkgs") || url.contains("nixpkgs") || url.contains("nixos-");
         out.insert(name.to_string(), is_nixpkgs);
     }
     out
@@ -69,7 +86,11 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
 pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
     let (flake, _) = ev.import(&dir.join("flake.nix"));
     let inputs = flake_inputs(ev, &flake);
-    ev.nixpkgs_inputs = inputs.iter().filter(|(_, n)| **n).map(|(k, _)| k.clone()).collect();
+    ev.nixpkgs_inputs = inputs
+        .iter()
+        .filter(|(_, n)| **n)
+        .map(|(k, _)| k.clone())
+        .collect();
     if !ev.nixpkgs_inputs.iter().any(|n| n == "nixpkgs") {
         ev.nixpkgs_inputs.push("nixpkgs".to_string());
     }
@@ -80,7 +101,10 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
     let mut arg = Attrs::default();
     for name in inputs.keys().map(String::as_str).chain(["self", "nixpkgs"]) {
         let v = V::new(Val::External(format!("input:{name}").into()), None);
-        arg.map.entry(name.into()).or_insert(Binding { value: ready(v), at: None });
+        arg.map.entry(name.into()).or_insert(Binding {
+            value: ready(v),
+            at: None,
+        });
     }
     // Inputs not declared (follows, registry) are unknown, not absent.
     arg.partial = true;
@@ -95,7 +119,11 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
         let sys = ev.force(&b.value.clone());
         let Val::System(spec) = &sys.kind else {
             // A host we cannot read is still a host: its facts are incomplete.
-            hosts.push(HostSpec { name: Some(name.to_string()), modules: vec![ready(V::unknown())], special_args: Attrs::default() });
+            hosts.push(HostSpec {
+                name: Some(name.to_string()),
+                modules: vec![ready(V::unknown())],
+                special_args: Attrs::default(),
+            });
             continue;
         };
         let spec = spec.clone();
@@ -110,7 +138,11 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
             Some(v) => ev.as_attrs(&v).map(|a| (*a).clone()).unwrap_or_default(),
             None => Attrs::default(),
         };
-        hosts.push(HostSpec { name: Some(name.to_string()), modules, special_args });
+        hosts.push(HostSpec {
+            name: Some(name.to_string()),
+            modules,
+            special_args,
+        });
     }
     if attrs.partial && hosts.is_empty() {
         return None;

@@ -13,7 +13,17 @@ use std::rc::Rc;
 const DEFAULT_PRIO: i64 = 100;
 const DEFAULT_ORDER: i64 = 1000;
 /// Keys of a module that are not configuration in the shorthand form.
-const MODULE_KEYS: &[&str] = &["imports", "options", "config", "_file", "key", "disabledModules", "meta", "freeformType", "_class"];
+const MODULE_KEYS: &[&str] = &[
+    "imports",
+    "options",
+    "config",
+    "_file",
+    "key",
+    "disabledModules",
+    "meta",
+    "freeformType",
+    "_class",
+];
 
 /// One definition reaching a path.
 #[derive(Clone)]
@@ -77,15 +87,39 @@ impl<'f> Eval<'f> {
     /// (`config` is added here).
     pub fn new_system(&mut self, roots: Vec<Thunk>, mut args: Attrs, scope: Scope) -> usize {
         let id = self.systems.len();
-        let config = V::new(Val::Config(Rc::new(ConfigRef { system: id, path: Vec::new() })), None);
-        args.map.insert("config".into(), Binding { value: ready(config), at: None });
-        args.map.entry("lib".into()).or_insert_with(|| Binding { value: self.lib_thunk(), at: None });
+        let config = V::new(
+            Val::Config(Rc::new(ConfigRef {
+                system: id,
+                path: Vec::new(),
+            })),
+            None,
+        );
+        args.map.insert(
+            "config".into(),
+            Binding {
+                value: ready(config),
+                at: None,
+            },
+        );
+        args.map.entry("lib".into()).or_insert_with(|| Binding {
+            value: self.lib_thunk(),
+            at: None,
+        });
         for name in ["pkgs", "options", "utils"] {
-            args.map.entry(name.into()).or_insert_with(|| Binding { value: ready(V::unknown()), at: None });
+            args.map.entry(name.into()).or_insert_with(|| Binding {
+                value: ready(V::unknown()),
+                at: None,
+            });
         }
         args.map
             .entry("modulesPath".into())
-            .or_insert_with(|| Binding { value: ready(V::new(Val::External("<nixpkgs>/nixos/modules".into()), None)), at: None });
+            .or_insert_with(|| Binding {
+                value: ready(V::new(
+                    Val::External("<nixpkgs>/nixos/modules".into()),
+                    None,
+                )),
+                at: None,
+            });
         // Any other argument a module asks for (inputs via _module.args, ...) is unknown.
         args.partial = true;
         self.systems.push(ModuleSystem {
@@ -105,7 +139,8 @@ impl<'f> Eval<'f> {
     }
 
     fn collect_modules(&mut self, sys: usize, roots: Vec<Thunk>) {
-        let mut queue: Vec<(Thunk, Option<Span>)> = roots.into_iter().rev().map(|t| (t, None)).collect();
+        let mut queue: Vec<(Thunk, Option<Span>)> =
+            roots.into_iter().rev().map(|t| (t, None)).collect();
         let mut seen_files: HashSet<PathBuf> = HashSet::new();
         let mut budget = 10_000usize;
         while let Some((t, import_at)) = queue.pop() {
@@ -129,11 +164,15 @@ impl<'f> Eval<'f> {
                             && let Some(id) = id
                             && self.files.by_id(id).error.is_some()
                         {
-                            self.systems[sys].broken_imports.push((id, import_at.or(v.at)));
+                            self.systems[sys]
+                                .broken_imports
+                                .push((id, import_at.or(v.at)));
                         }
                         v = value;
                     }
-                    Val::Str(s) if s.starts_with('/') => v = V::new(Val::Path(Rc::new(PathBuf::from(&**s))), v.at),
+                    Val::Str(s) if s.starts_with('/') => {
+                        v = V::new(Val::Path(Rc::new(PathBuf::from(&**s))), v.at)
+                    }
                     Val::Lambda(_) | Val::Prim(_) => {
                         let args = self.systems[sys].args.clone();
                         v = self.apply(v, args, None);
@@ -183,8 +222,9 @@ impl<'f> Eval<'f> {
                         });
                     }
                 }
-                Val::External(name) => match classify_external(name) {
-                    Some(kind) => {
+                // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
+                Val::External(name) => {
+                    if let Some(kind) = classify_external(name) {
                         if kind == "impermanence-home-manager"
                             && let Some(at) = v.at.or(import_at)
                         {
@@ -192,9 +232,7 @@ impl<'f> Eval<'f> {
                         }
                         self.systems[sys].externals.insert(kind.to_string());
                     }
-                    // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
-                    None => {}
-                },
+                }
                 Val::Null => {}
                 _ => self.systems[sys].incomplete = true,
             }
@@ -261,17 +299,30 @@ impl<'f> Eval<'f> {
             for (def, v) in cur {
                 let child = match &v.kind {
                     Val::Attrs(a) => match a.get(key) {
-                        Some(b) => Some(Def { value: b.value.clone(), at: b.at.or(def.at), ..def.clone() }),
-                        None if a.partial => Some(Def { value: ready(V::unknown()), ..def.clone() }),
+                        Some(b) => Some(Def {
+                            value: b.value.clone(),
+                            at: b.at.or(def.at),
+                            ..def.clone()
+                        }),
+                        None if a.partial => Some(Def {
+                            value: ready(V::unknown()),
+                            ..def.clone()
+                        }),
                         None => None,
                     },
                     Val::Config(c) => {
                         let (system, mut p) = (c.system, c.path.clone());
                         p.push(key.clone());
                         let value = lazy(move |ev: &mut Eval| ev.config_value(system, &p));
-                        Some(Def { value, ..def.clone() })
+                        Some(Def {
+                            value,
+                            ..def.clone()
+                        })
                     }
-                    Val::Unknown => Some(Def { value: ready(V::unknown()), ..def.clone() }),
+                    Val::Unknown => Some(Def {
+                        value: ready(V::unknown()),
+                        ..def.clone()
+                    }),
                     _ => None,
                 };
                 if let Some(child) = child {
@@ -305,11 +356,25 @@ impl<'f> Eval<'f> {
                 }
             }
             if !dropped {
-                out.push((def.prio, Leaf { value, at: def.at, order: def.order, certain }));
+                out.push((
+                    def.prio,
+                    Leaf {
+                        value,
+                        at: def.at,
+                        order: def.order,
+                        certain,
+                    },
+                ));
             }
         }
-        let Some(best) = out.iter().map(|(p, _)| *p).min() else { return Vec::new() };
-        let mut leaves: Vec<Leaf> = out.into_iter().filter(|(p, _)| *p == best).map(|(_, l)| l).collect();
+        let Some(best) = out.iter().map(|(p, _)| *p).min() else {
+            return Vec::new();
+        };
+        let mut leaves: Vec<Leaf> = out
+            .into_iter()
+            .filter(|(p, _)| *p == best)
+            .map(|(_, l)| l)
+            .collect();
         leaves.sort_by_key(|l| l.order);
         leaves
     }
@@ -354,7 +419,15 @@ impl<'f> Eval<'f> {
     fn compute_config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
         let defs = self.defs_at(sys, path);
         let leaves = self.leaves(defs);
-        let view = || V::new(Val::Config(Rc::new(ConfigRef { system: sys, path: path.to_vec() })), None);
+        let view = || {
+            V::new(
+                Val::Config(Rc::new(ConfigRef {
+                    system: sys,
+                    path: path.to_vec(),
+                })),
+                None,
+            )
+        };
         if leaves.is_empty() {
             let decls = self.decl_at(sys, path);
             for d in &decls {
@@ -365,7 +438,13 @@ impl<'f> Eval<'f> {
                             let v = self.force(&b.value);
                             // A default may itself be wrapped (mkDefault ...): unwrap it.
                             let mut expanded = Vec::new();
-                            let def = Def { value: ready(v), at: b.at, prio: 1500, order: DEFAULT_ORDER, conds: Vec::new() };
+                            let def = Def {
+                                value: ready(v),
+                                at: b.at,
+                                prio: 1500,
+                                order: DEFAULT_ORDER,
+                                conds: Vec::new(),
+                            };
                             self.expand(def, &mut expanded, 0);
                             let leaves = self.leaves(expanded);
                             self.merge_leaves(leaves, view)
@@ -380,7 +459,10 @@ impl<'f> Eval<'f> {
             // Options of nixpkgs and home-manager whose defaults the knowledge base knows.
             let dotted = path.iter().map(|p| &**p).collect::<Vec<_>>().join(".");
             let scope = self.systems[sys].scope;
-            if let Some(d) = knowledge::options(scope).find(|(o, _)| *o == dotted).and_then(|(_, d)| d) {
+            if let Some(d) = knowledge::options(scope)
+                .find(|(o, _)| *o == dotted)
+                .and_then(|(_, d)| d)
+            {
                 return V::bool(d);
             }
             if scope == Scope::Nixos && dotted == "users.mutableUsers" {
@@ -396,10 +478,17 @@ impl<'f> Eval<'f> {
             return V::unknown();
         }
         let is_set = |v: &V| matches!(v.kind, Val::Attrs(_) | Val::Config(_));
-        if leaves.iter().all(|l| is_set(&l.value) || (l.value.is_unknown() && !l.certain)) && leaves.iter().any(|l| is_set(&l.value)) {
+        if leaves
+            .iter()
+            .all(|l| is_set(&l.value) || (l.value.is_unknown() && !l.certain))
+            && leaves.iter().any(|l| is_set(&l.value))
+        {
             return view();
         }
-        if leaves.iter().all(|l| matches!(l.value.kind, Val::List(_)) || !l.certain || l.value.is_unknown()) {
+        if leaves
+            .iter()
+            .all(|l| matches!(l.value.kind, Val::List(_)) || !l.certain || l.value.is_unknown())
+        {
             let mut items = Vec::new();
             let mut at = None;
             let mut any_list = false;
@@ -463,7 +552,10 @@ impl<'f> Eval<'f> {
                 names.extend(a.map.keys().map(|k| (k.clone(), ())));
             }
         }
-        (names.into_keys().collect(), complete && !self.systems[sys].incomplete)
+        (
+            names.into_keys().collect(),
+            complete && !self.systems[sys].incomplete,
+        )
     }
 
     /// The definitions of `path` as values (for submodules evaluated as module systems of their
@@ -472,7 +564,11 @@ impl<'f> Eval<'f> {
         let defs = self.defs_at(sys, path);
         let mut out = Vec::new();
         for (def, v) in defs {
-            if def.conds.iter().any(|c| self.force(c).as_bool() == Some(false)) {
+            if def
+                .conds
+                .iter()
+                .any(|c| self.force(c).as_bool() == Some(false))
+            {
                 continue;
             }
             out.push(ready(v));
@@ -483,7 +579,10 @@ impl<'f> Eval<'f> {
     /// Where `path` was defined: the first certain definition's binding.
     pub fn config_def_at(&mut self, sys: usize, path: &[Rc<str>]) -> Option<Span> {
         let defs = self.defs_at(sys, path);
-        defs.iter().find(|(d, _)| d.conds.is_empty()).or(defs.first()).and_then(|(d, _)| d.at)
+        defs.iter()
+            .find(|(d, _)| d.conds.is_empty())
+            .or(defs.first())
+            .and_then(|(d, _)| d.at)
     }
 }
 

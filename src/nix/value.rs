@@ -96,7 +96,10 @@ impl V {
         V { kind, at }
     }
     pub fn unknown() -> V {
-        V { kind: Val::Unknown, at: None }
+        V {
+            kind: Val::Unknown,
+            at: None,
+        }
     }
     pub fn is_unknown(&self) -> bool {
         matches!(self.kind, Val::Unknown)
@@ -180,5 +183,10 @@ pub struct Scope {
 pub type Env = Rc<Scope>;
 
 pub fn new_scope(parent: &Env) -> Env {
-    Rc::new(Scope { vars: RefCell::new(HashMap::new()), with: None, parent: Some(parent.clone()), file: parent.file })
+    Rc::new(Scope {
+        vars: RefCell::new(HashMap::new()),
+        with: None,
+        parent: Some(parent.clone()),
+        file: parent.file,
+    })
 }

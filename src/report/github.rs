@@ -4,7 +4,9 @@ use super::Resolved;
 use crate::diagnostic::Severity;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -31,14 +33,26 @@ pub fn write(items: &[Resolved], out: &mut dyn std::io::Write) -> std::io::Resul
             props.push(format!("endLine={l}"));
             props.push(format!("endColumn={c}"));
         }
-        let host = d.host.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
-        props.push(format!("title={}", escape_property(&format!("{} {}{host}", d.code, d.rule))));
+        let host = d
+            .host
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("{} {}{host}", d.code, d.rule))
+        ));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&message))?;
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            escape_data(&message)
+        )?;
     }
     Ok(())
 }

@@ -8,12 +8,21 @@ use codespan_reporting::term::{self, Config};
 use std::collections::HashMap;
 use std::io::Write;
 
-pub fn write(diags: &[Diagnostic], db: &mut SourceDb, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub fn write(
+    diags: &[Diagnostic],
+    db: &mut SourceDb,
+    out: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<String, Option<usize>> = HashMap::new();
-    let mut file_id = |db: &mut SourceDb, files: &mut SimpleFiles<String, std::sync::Arc<str>>, path: &str| {
-        *ids.entry(path.to_string()).or_insert_with(|| db.get(path).map(|f| files.add(display_path(path), f.text.clone())))
-    };
+    let mut file_id =
+        |db: &mut SourceDb, files: &mut SimpleFiles<String, std::sync::Arc<str>>, path: &str| {
+            *ids.entry(path.to_string()).or_insert_with(|| {
+                db.get(path)
+                    .map(|f| files.add(display_path(path), f.text.clone()))
+            })
+        };
     let config = Config::default();
     let mut buffer = if color {
         term::termcolor::Buffer::ansi()
@@ -36,15 +45,23 @@ pub fn write(diags: &[Diagnostic], db: &mut SourceDb, out: &mut dyn Write, color
                         Some(h) => format!("on host {h}"),
                         None => String::new(),
                     };
-                    let mut labels = vec![Label::primary(id, at.start as usize..at.end as usize).with_message(label)];
+                    let mut labels = vec![
+                        Label::primary(id, at.start as usize..at.end as usize).with_message(label),
+                    ];
                     for r in &d.related {
                         if let Some(rid) = file_id(db, &mut files, &r.at.file) {
-                            labels.push(Label::secondary(rid, r.at.start as usize..r.at.end as usize).with_message(&r.message));
+                            labels.push(
+                                Label::secondary(rid, r.at.start as usize..r.at.end as usize)
+                                    .with_message(&r.message),
+                            );
                         }
                     }
                     cs = cs.with_labels(labels);
                 }
-                None => notes.push(format!("in {} (source not readable)", display_path(&at.file))),
+                None => notes.push(format!(
+                    "in {} (source not readable)",
+                    display_path(&at.file)
+                )),
             },
             None => {
                 if let Some(h) = &d.host {
@@ -67,10 +84,19 @@ pub fn write(diags: &[Diagnostic], db: &mut SourceDb, out: &mut dyn Write, color
 
 pub fn summary(diags: &[Diagnostic]) -> String {
     let count = |s| diags.iter().filter(|d| d.severity == s).count();
-    let (e, w, i) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+    let (e, w, i) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     if e + w + i == 0 {
         return "no findings".to_string();
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}, {}", plural(e, "error"), plural(w, "warning"), plural(i, "info"))
+    format!(
+        "{}, {}, {}",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    )
 }

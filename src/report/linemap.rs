@@ -47,7 +47,11 @@ impl LineMap {
     pub fn line_range(&self, text: &str, line: usize) -> Option<(usize, usize)> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
         let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
-        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') { end - 1 } else { end };
+        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
         Some((start, end.max(start)))
     }
 }

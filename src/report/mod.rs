@@ -29,16 +29,34 @@ pub fn resolve<'d>(diags: &'d [Diagnostic], db: &mut SourceDb) -> Vec<Resolved<'
     diags
         .iter()
         .map(|d| {
-            let Some(at) = &d.at else { return Resolved { diag: d, file: None, start: None, end: None } };
+            let Some(at) = &d.at else {
+                return Resolved {
+                    diag: d,
+                    file: None,
+                    start: None,
+                    end: None,
+                };
+            };
             let start = db.position(&at.file, at.start).map(|p| (p.line, p.column));
             let end = db.position(&at.file, at.end).map(|p| (p.line, p.column));
-            Resolved { diag: d, file: Some(display_path(&at.file)), start, end }
+            Resolved {
+                diag: d,
+                file: Some(display_path(&at.file)),
+                start,
+                end,
+            }
         })
         .collect()
 }
 
 /// Writes the report in the chosen format to stdout.
-pub fn write(format: Format, diags: &[Diagnostic], db: &mut SourceDb, out: &mut dyn std::io::Write, color: bool) -> std::io::Result<()> {
+pub fn write(
+    format: Format,
+    diags: &[Diagnostic],
+    db: &mut SourceDb,
+    out: &mut dyn std::io::Write,
+    color: bool,
+) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(diags, db, out, color),
         Format::Json => json::write(&resolve(diags, db), out),

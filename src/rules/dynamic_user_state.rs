@@ -12,7 +12,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
     for (m, _) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
         dynamic.extend(m.dynamic.iter().cloned());
     }
-    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::Dir) {
+    for p in cx
+        .analysis
+        .persisted
+        .iter()
+        .filter(|p| p.kind == EntryKind::Dir)
+    {
         if let Some(name) = dynamic.iter().find(|n| p.path == format!("/var/lib/{n}")) {
             out.report(
                 p.at,

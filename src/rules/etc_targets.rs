@@ -3,7 +3,7 @@
 //! the enabled modules write.
 
 use crate::facts::path::{join, normalize};
-use crate::facts::{Host, HomeUser, Loc};
+use crate::facts::{HomeUser, Host, Loc};
 use crate::knowledge::{self, Scope};
 use crate::settings::Settings;
 
@@ -20,21 +20,32 @@ pub fn etc_files<'h>(host: &'h Host, settings: &Settings) -> Vec<Written<'h>> {
     let mut out = Vec::new();
     for e in host.etc.iter().filter(|e| !e.enable.is_false()) {
         if let Some(path) = normalize(&format!("/etc/{}", e.target)) {
-            out.push(Written { path, origin: format!("environment.etc.\"{}\"", e.target), at: e.at.as_ref() });
+            out.push(Written {
+                path,
+                origin: format!("environment.etc.\"{}\"", e.target),
+                at: e.at.as_ref(),
+            });
         }
     }
-    for (module, origin) in knowledge::active_modules(Scope::Nixos, &host.enabled, |f| f.is_true()) {
-        let at = origin.and_then(|o| host.enabled.get(o)).and_then(|f| f.at.as_ref());
+    for (module, origin) in knowledge::active_modules(Scope::Nixos, &host.enabled, |f| f.is_true())
+    {
+        let at = origin
+            .and_then(|o| host.enabled.get(o))
+            .and_then(|f| f.at.as_ref());
         for etc in &module.etc {
             if let Some(path) = normalize(&format!("/etc/{etc}")) {
-                let origin = origin.map_or_else(|| "NixOS".to_string(), str::to_string);
+                let origin = origin.map_or_else(|| "NixOS itself".to_string(), str::to_string);
                 out.push(Written { path, origin, at });
             }
         }
     }
     for extra in &settings.extra_etc {
         if let Some(path) = normalize(extra) {
-            out.push(Written { path, origin: "impermalint.toml extra-etc".to_string(), at: None });
+            out.push(Written {
+                path,
+                origin: "impermalint.toml extra-etc".to_string(),
+                at: None,
+            });
         }
     }
     out
@@ -56,14 +67,26 @@ pub fn home_files<'h>(user: &'h HomeUser, home: &str) -> Vec<Written<'h>> {
     let mut out = Vec::new();
     for f in user.files.iter() {
         if let Some(path) = join(home, &f.target) {
-            out.push(Written { path, origin: f.origin.clone(), at: f.at.as_ref() });
+            out.push(Written {
+                path,
+                origin: f.origin.clone(),
+                at: f.at.as_ref(),
+            });
         }
     }
-    for (module, origin) in knowledge::active_modules(Scope::HomeManager, &user.enabled, |f| f.is_true()) {
-        let at = origin.and_then(|o| user.enabled.get(o)).and_then(|f| f.at.as_ref());
+    for (module, origin) in
+        knowledge::active_modules(Scope::HomeManager, &user.enabled, |f| f.is_true())
+    {
+        let at = origin
+            .and_then(|o| user.enabled.get(o))
+            .and_then(|f| f.at.as_ref());
         for rel in &module.home {
             if let Some(path) = join(home, rel) {
-                out.push(Written { path, origin: origin.unwrap_or("home-manager").to_string(), at });
+                out.push(Written {
+                    path,
+                    origin: origin.unwrap_or("home-manager").to_string(),
+                    at,
+                });
             }
         }
     }

@@ -7,7 +7,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
     if !cx.host.programs_fuse_user_allow_other.is_false() {
         return;
     }
-    for root in cx.host.persistence.iter().filter(|r| r.module == PersistModule::HomeManager) {
+    for root in cx
+        .host
+        .persistence
+        .iter()
+        .filter(|r| r.module == PersistModule::HomeManager)
+    {
         if !root.allow_other.is_true() {
             continue;
         }

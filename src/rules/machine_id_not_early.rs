@@ -7,7 +7,12 @@ use crate::facts::{EntryKind, PersistModule};
 const IMPERMANENCE_MACHINE_ID_FIX: &str = "2024-11-01";
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::File && p.path == "/etc/machine-id") {
+    for p in cx
+        .analysis
+        .persisted
+        .iter()
+        .filter(|p| p.kind == EntryKind::File && p.path == "/etc/machine-id")
+    {
         match p.module {
             PersistModule::Preservation if p.in_initrd != Some(true) => {
                 out.report(
@@ -23,8 +28,15 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 continue;
             }
             PersistModule::Impermanence => {
-                let pin = cx.host.versions.impermanence.as_ref().and_then(|v| v.date.as_deref());
-                if cx.host.boot.initrd_systemd.is_true() && pin.is_some_and(|d| d < IMPERMANENCE_MACHINE_ID_FIX) {
+                let pin = cx
+                    .host
+                    .versions
+                    .impermanence
+                    .as_ref()
+                    .and_then(|v| v.date.as_deref());
+                if cx.host.boot.initrd_systemd.is_true()
+                    && pin.is_some_and(|d| d < IMPERMANENCE_MACHINE_ID_FIX)
+                {
                     out.report(
                         p.at,
                         format!(
@@ -40,7 +52,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
             _ => {}
         }
         // Wherever it is linked from, the storage must be mounted when activation runs.
-        let Some(storage) = p.storage.as_deref() else { continue };
+        let Some(storage) = p.storage.as_deref() else {
+            continue;
+        };
         if let Some(fs) = cx.analysis.mount_for(storage)
             && fs.mount_point != "/"
             && cx.analysis.is_persistent_fs(fs) == Some(true)
@@ -57,8 +71,15 @@ pub fn check(cx: &Context, out: &mut Sink) {
             );
         }
     }
-    for e in cx.host.etc.iter().filter(|e| e.target == "machine-id" && !e.enable.is_false()) {
-        let Some(src) = e.source_path.as_ref().and_then(|s| s.as_str()) else { continue };
+    for e in cx
+        .host
+        .etc
+        .iter()
+        .filter(|e| e.target == "machine-id" && !e.enable.is_false())
+    {
+        let Some(src) = e.source_path.as_ref().and_then(|s| s.as_str()) else {
+            continue;
+        };
         if src.starts_with("/nix/store/") {
             continue;
         }

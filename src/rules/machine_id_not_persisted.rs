@@ -12,7 +12,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
     if cx.analysis.survives_reboot("/etc/machine-id") != Some(false) {
         return;
     }
-    let at = cx.host.persistence.iter().find_map(|r| r.at.as_ref()).or(cx.analysis.root_fs().and_then(|f| f.at.as_ref()));
+    let at = cx
+        .host
+        .persistence
+        .iter()
+        .find_map(|r| r.at.as_ref())
+        .or(cx.analysis.root_fs().and_then(|f| f.at.as_ref()));
     out.report(
         at,
         "/etc/machine-id is not persisted on an ephemeral root: systemd generates a new machine id at every \

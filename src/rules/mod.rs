@@ -58,7 +58,9 @@ pub struct Rule {
 impl Rule {
     /// The default severity, from the `severity:` line of the document.
     pub fn severity(&self) -> Severity {
-        doc_field(self.doc, "severity").and_then(Severity::parse).unwrap_or(Severity::Error)
+        doc_field(self.doc, "severity")
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Error)
     }
     /// The one-line summary, from the `summary:` line of the document.
     pub fn summary(&self) -> &'static str {
@@ -67,7 +69,9 @@ impl Rule {
 }
 
 fn doc_field(doc: &'static str, key: &str) -> Option<&'static str> {
-    doc.lines().take(8).find_map(|l| l.strip_prefix(key)?.strip_prefix(':').map(str::trim))
+    doc.lines()
+        .take(8)
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':').map(str::trim))
 }
 
 macro_rules! rules {
@@ -116,7 +120,8 @@ rules! {
 
 /// Finds a rule by code (`IMP101`, any case) or name (`persist-hides-etc`).
 pub fn find(key: &str) -> Option<&'static Rule> {
-    ALL.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    ALL.iter()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
 }
 
 /// Collects one rule's findings, stamping code, name, severity and host.
@@ -128,11 +133,20 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(rule: &'static Rule, host: Option<&'a str>) -> Self {
-        Sink { rule, host, out: Vec::new() }
+        Sink {
+            rule,
+            host,
+            out: Vec::new(),
+        }
     }
 
     /// Reports a finding; returns it so the rule can add related places.
-    pub fn report(&mut self, at: Option<&Loc>, message: String, help: impl Into<Option<String>>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        at: Option<&Loc>,
+        message: String,
+        help: impl Into<Option<String>>,
+    ) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             code: self.rule.code,
             rule: self.rule.name,
@@ -154,7 +168,10 @@ impl<'a> Sink<'a> {
 impl Diagnostic {
     pub fn with_related(&mut self, at: Option<&Loc>, message: impl Into<String>) -> &mut Self {
         if let Some(at) = at {
-            self.related.push(Related { at: at.clone(), message: message.into() });
+            self.related.push(Related {
+                at: at.clone(),
+                message: message.into(),
+            });
         }
         self
     }
@@ -162,7 +179,11 @@ impl Diagnostic {
 
 /// Runs every selected rule over one host.
 pub fn run(host: &Host, settings: &Settings) -> Vec<Diagnostic> {
-    let cx = Context { host, analysis: Analysis::new(host), settings };
+    let cx = Context {
+        host,
+        analysis: Analysis::new(host),
+        settings,
+    };
     let mut out = Vec::new();
     for rule in ALL.iter().filter(|r| settings.is_selected(r)) {
         let mut sink = Sink::new(rule, host.name.as_deref());

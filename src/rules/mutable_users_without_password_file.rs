@@ -20,7 +20,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
     if cx.analysis.survives_reboot("/etc/shadow") != Some(false) {
         return;
     }
-    for u in users.users.iter().filter(|u| u.is_normal_user.is_true() && has_no_password(u)) {
+    for u in users
+        .users
+        .iter()
+        .filter(|u| u.is_normal_user.is_true() && has_no_password(u))
+    {
         out.report(
             u.at.as_ref(),
             format!(

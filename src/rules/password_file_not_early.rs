@@ -5,15 +5,22 @@ use crate::analysis::Availability;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     for u in cx.host.users.users.iter() {
-        let Some(file) = &u.hashed_password_file else { continue };
+        let Some(file) = &u.hashed_password_file else {
+            continue;
+        };
         let Some(path) = file.as_str() else { continue };
         let reason = match cx.analysis.availability(path) {
             Availability::Late(r) | Availability::Missing(r) => r,
             _ => continue,
         };
-        let real = cx.analysis.covering(path).and_then(|p| p.storage.as_deref().map(|s| format!("{s}{path}")));
+        let real = cx
+            .analysis
+            .covering(path)
+            .and_then(|p| p.storage.as_deref().map(|s| format!("{s}{path}")));
         let help = match real {
-            Some(real) => format!("point hashedPasswordFile at the real file {real} on a filesystem with neededForBoot = true"),
+            Some(real) => format!(
+                "point hashedPasswordFile at the real file {real} on a filesystem with neededForBoot = true"
+            ),
             None => "keep the password file on a filesystem with neededForBoot = true".to_string(),
         };
         out.report(

@@ -5,11 +5,22 @@ use super::{Context, Sink};
 use crate::facts::{EntryKind, PersistModule};
 
 /// Written by NixOS when it creates users, before persisted files are linked.
-const USER_DATABASE: &[&str] = &["/etc/passwd", "/etc/group", "/etc/shadow", "/etc/subuid", "/etc/subgid"];
+const USER_DATABASE: &[&str] = &[
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/shadow",
+    "/etc/subuid",
+    "/etc/subgid",
+];
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let written = etc_files(cx.host, cx.settings);
-    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::File) {
+    for p in cx
+        .analysis
+        .persisted
+        .iter()
+        .filter(|p| p.kind == EntryKind::File)
+    {
         if let Some(w) = written.iter().find(|w| w.path == p.path) {
             out.report(
                 p.at,

@@ -7,14 +7,27 @@ use crate::facts::path::is_at_or_under;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let written = etc_files(cx.host, cx.settings);
-    for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::Dir) {
+    for p in cx
+        .analysis
+        .persisted
+        .iter()
+        .filter(|p| p.kind == EntryKind::Dir)
+    {
         if !is_at_or_under(&p.path, "/etc") {
             continue;
         }
-        let hidden: Vec<_> = written.iter().filter(|w| is_at_or_under(&w.path, &p.path)).collect();
-        let Some(first) = hidden.first() else { continue };
+        let hidden: Vec<_> = written
+            .iter()
+            .filter(|w| is_at_or_under(&w.path, &p.path))
+            .collect();
+        let Some(first) = hidden.first() else {
+            continue;
+        };
         let mut names: Vec<String> = hidden.iter().map(|w| w.path.clone()).collect();
         names.dedup();
+        let mut origins: Vec<&str> = hidden.iter().map(|w| w.origin.as_str()).collect();
+        origins.sort_unstable();
+        origins.dedup();
         let help = if p.path == "/etc/ssh" {
             "persist the host key files instead (/etc/ssh/ssh_host_ed25519_key and its .pub, plus \
              the rsa pair if you use it) and leave /etc/ssh to NixOS"
@@ -29,11 +42,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         out.report(
             p.at,
             format!(
-                "persisting the directory {} hides {}, which NixOS writes there ({}): the mount covers \
-                 the generated files and the service starts without them",
+                "persisting the directory {} hides {}, which NixOS writes there (because of {}): the \
+                 mount covers the generated files and the service starts without them",
                 p.path,
                 list_some(&names),
-                first.origin
+                origins.join(", ")
             ),
             help,
         )

@@ -7,19 +7,39 @@ use crate::facts::path::is_at_or_under;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     for user in cx.host.home_manager.iter() {
-        let Some(home) = home_dir(cx.host, user) else { continue };
+        let Some(home) = home_dir(cx.host, user) else {
+            continue;
+        };
         let written = home_files(user, &home);
         if written.is_empty() {
             continue;
         }
-        for p in cx.analysis.persisted.iter().filter(|p| p.kind == EntryKind::Dir) {
+        for p in cx
+            .analysis
+            .persisted
+            .iter()
+            .filter(|p| p.kind == EntryKind::Dir)
+        {
             // A persisted home itself is IMP105's business (it contains a whole tree).
             if p.path == home || !is_at_or_under(&p.path, &home) {
                 continue;
             }
-            let hidden: Vec<_> = written.iter().filter(|w| is_at_or_under(&w.path, &p.path)).collect();
-            let Some(first) = hidden.first() else { continue };
-            let names: Vec<String> = hidden.iter().map(|w| w.path.trim_start_matches(&home).trim_start_matches('/').to_string()).collect();
+            let hidden: Vec<_> = written
+                .iter()
+                .filter(|w| is_at_or_under(&w.path, &p.path))
+                .collect();
+            let Some(first) = hidden.first() else {
+                continue;
+            };
+            let names: Vec<String> = hidden
+                .iter()
+                .map(|w| {
+                    w.path
+                        .trim_start_matches(&home)
+                        .trim_start_matches('/')
+                        .to_string()
+                })
+                .collect();
             out.report(
                 p.at,
                 format!(

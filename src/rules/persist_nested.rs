@@ -28,7 +28,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if let Some(o) = all[..i].iter().find(|o| o.path == p.path) {
             out.report(
                 p.at,
-                format!("{} is persisted twice: the two mounts race and one hides the other", p.path),
+                format!(
+                    "{} is persisted twice: the two mounts race and one hides the other",
+                    p.path
+                ),
                 "keep one entry".to_string(),
             )
             .with_related(o.at, "first persisted here");

@@ -6,7 +6,10 @@ use crate::facts::path::{is_at_or_under, normalize};
 const SYSTEM_MOUNTS: &[&str] = &["/nix", "/nix/store", "/boot"];
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    let mut mounts: Vec<(String, &str)> = SYSTEM_MOUNTS.iter().map(|m| (m.to_string(), "a system mount")).collect();
+    let mut mounts: Vec<(String, &str)> = SYSTEM_MOUNTS
+        .iter()
+        .map(|m| (m.to_string(), "a system mount"))
+        .collect();
     for fs in cx.host.file_systems.iter().filter(|f| f.mount_point != "/") {
         if let Some(mp) = normalize(&fs.mount_point) {
             mounts.push((mp, "a mount point"));
@@ -18,7 +21,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
         }
     }
     for p in &cx.analysis.persisted {
-        let Some((m, what)) = mounts.iter().find(|(m, _)| is_at_or_under(m, &p.path)) else { continue };
+        let Some((m, what)) = mounts.iter().find(|(m, _)| is_at_or_under(m, &p.path)) else {
+            continue;
+        };
         let relation = if *m == p.path { "is" } else { "contains" };
         out.report(
             p.at,

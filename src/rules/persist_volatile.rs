@@ -8,9 +8,14 @@ const ALWAYS_VOLATILE: &[&str] = &["/run", "/proc", "/sys", "/dev"];
 pub fn check(cx: &Context, out: &mut Sink) {
     let clean_tmp = cx.host.boot.tmp_clean_on_boot.is_true();
     for p in &cx.analysis.persisted {
-        let hit = ALWAYS_VOLATILE.iter().find(|v| is_at_or_under(&p.path, v)).map(|v| v.to_string()).or_else(|| {
-            (clean_tmp && is_at_or_under(&p.path, "/tmp")).then(|| "/tmp (boot.tmp.cleanOnBoot)".to_string())
-        });
+        let hit = ALWAYS_VOLATILE
+            .iter()
+            .find(|v| is_at_or_under(&p.path, v))
+            .map(|v| v.to_string())
+            .or_else(|| {
+                (clean_tmp && is_at_or_under(&p.path, "/tmp"))
+                    .then(|| "/tmp (boot.tmp.cleanOnBoot)".to_string())
+            });
         let Some(what) = hit else { continue };
         out.report(
             p.at,

@@ -4,7 +4,10 @@ use super::{Context, Sink};
 
 pub fn check(cx: &Context, out: &mut Sink) {
     for u in cx.host.users.users.iter() {
-        for (option, fact) in [("password", &u.password), ("initialPassword", &u.initial_password)] {
+        for (option, fact) in [
+            ("password", &u.password),
+            ("initialPassword", &u.initial_password),
+        ] {
             if !fact.is_true() {
                 continue;
             }

@@ -6,11 +6,17 @@ use crate::analysis::is_rollback_script;
 pub fn check(cx: &Context, out: &mut Sink) {
     let systemd = cx.host.boot.initrd_systemd.value;
     for c in &cx.host.boot.scripted_commands {
-        let Some(text) = c.text.as_str() else { continue };
+        let Some(text) = c.text.as_str() else {
+            continue;
+        };
         if text.trim().is_empty() {
             continue;
         }
-        let what = if is_rollback_script(text) { "this rollback never runs and the root keeps its state" } else { "these commands never run" };
+        let what = if is_rollback_script(text) {
+            "this rollback never runs and the root keeps its state"
+        } else {
+            "these commands never run"
+        };
         if systemd == Some(true) {
             out.report(
                 c.text.at.as_ref(),

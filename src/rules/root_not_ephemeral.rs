@@ -8,15 +8,17 @@ pub fn check(cx: &Context, out: &mut Sink) {
         return;
     }
     // Persisting into an ephemeral /home (tmpfs) is legitimate on a normal root.
-    let any_on_tmpfs = cx
-        .analysis
-        .persisted
-        .iter()
-        .any(|p| cx.analysis.mount_for(&p.path).is_some_and(|fs| fs.fs_type.as_str() == Some("tmpfs")));
+    let any_on_tmpfs = cx.analysis.persisted.iter().any(|p| {
+        cx.analysis
+            .mount_for(&p.path)
+            .is_some_and(|fs| fs.fs_type.as_str() == Some("tmpfs"))
+    });
     if any_on_tmpfs {
         return;
     }
-    let Some(root) = cx.analysis.root_fs() else { return };
+    let Some(root) = cx.analysis.root_fs() else {
+        return;
+    };
     out.report(
         root.at.as_ref(),
         format!(

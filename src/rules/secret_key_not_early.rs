@@ -8,9 +8,17 @@ pub fn check(cx: &Context, out: &mut Sink) {
     let mut keys: Vec<(&str, &Fact<String>)> = Vec::new();
     if let Some(s) = &cx.host.sops {
         keys.extend(s.age_key_file.iter().map(|k| ("sops.age.keyFile", k)));
-        keys.extend(s.age_ssh_key_paths.iter().map(|k| ("sops.age.sshKeyPaths", k)));
+        keys.extend(
+            s.age_ssh_key_paths
+                .iter()
+                .map(|k| ("sops.age.sshKeyPaths", k)),
+        );
         keys.extend(s.gnupg_home.iter().map(|k| ("sops.gnupg.home", k)));
-        keys.extend(s.gnupg_ssh_key_paths.iter().map(|k| ("sops.gnupg.sshKeyPaths", k)));
+        keys.extend(
+            s.gnupg_ssh_key_paths
+                .iter()
+                .map(|k| ("sops.gnupg.sshKeyPaths", k)),
+        );
     }
     if let Some(a) = &cx.host.agenix {
         keys.extend(a.identity_paths.iter().map(|k| ("age.identityPaths", k)));

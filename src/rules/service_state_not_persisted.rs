@@ -8,8 +8,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
         return;
     }
     for (m, origin) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
-        let missing: Vec<String> =
-            m.state.iter().filter(|s| cx.analysis.survives_reboot(s) == Some(false)).cloned().collect();
+        let missing: Vec<String> = m
+            .state
+            .iter()
+            .filter(|s| cx.analysis.survives_reboot(s) == Some(false))
+            .cloned()
+            .collect();
         if missing.is_empty() {
             continue;
         }

@@ -10,7 +10,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
     // Keys from the NixOS default have no location of their own: report them on `enable`.
     let mut groups: Vec<(Option<&crate::facts::Loc>, Vec<String>)> = Vec::new();
     for key in ssh.host_keys.iter() {
-        let Some(path) = key.path.as_str() else { continue };
+        let Some(path) = key.path.as_str() else {
+            continue;
+        };
         if cx.analysis.survives_reboot(path) != Some(false) {
             continue;
         }

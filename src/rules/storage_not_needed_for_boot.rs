@@ -6,13 +6,19 @@ use crate::facts::path::normalize;
 pub fn check(cx: &Context, out: &mut Sink) {
     let mut seen: Vec<&str> = Vec::new();
     for root in cx.host.persistence.iter().filter(|r| !r.enable.is_false()) {
-        let Some(storage) = root.storage.as_str().and_then(normalize) else { continue };
-        let Some(fs) = cx.analysis.mount_for(&storage) else { continue };
+        let Some(storage) = root.storage.as_str().and_then(normalize) else {
+            continue;
+        };
+        let Some(fs) = cx.analysis.mount_for(&storage) else {
+            continue;
+        };
         // On the root or a tmpfs: IMP202 and IMP208 speak about those.
         if fs.mount_point == "/" || cx.analysis.is_persistent_fs(fs) != Some(true) {
             continue;
         }
-        if cx.analysis.mounted_in_initrd(fs) != Some(false) || seen.contains(&fs.mount_point.as_str()) {
+        if cx.analysis.mounted_in_initrd(fs) != Some(false)
+            || seen.contains(&fs.mount_point.as_str())
+        {
             continue;
         }
         seen.push(&fs.mount_point);

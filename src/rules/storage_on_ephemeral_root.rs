@@ -5,8 +5,12 @@ use crate::facts::path::normalize;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     for root in cx.host.persistence.iter().filter(|r| r.enable.is_true()) {
-        let Some(storage) = root.storage.as_str().and_then(normalize) else { continue };
-        let Some(fs) = cx.analysis.mount_for(&storage) else { continue };
+        let Some(storage) = root.storage.as_str().and_then(normalize) else {
+            continue;
+        };
+        let Some(fs) = cx.analysis.mount_for(&storage) else {
+            continue;
+        };
         if cx.analysis.is_persistent_fs(fs) != Some(false) {
             continue;
         }

@@ -7,8 +7,13 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if fs.fs_type.as_str() != Some("tmpfs") {
             continue;
         }
-        let Some(options) = fs.options.get() else { continue };
-        if options.iter().any(|o| o.starts_with("size=") || o.starts_with("nr_blocks=")) {
+        let Some(options) = fs.options.get() else {
+            continue;
+        };
+        if options
+            .iter()
+            .any(|o| o.starts_with("size=") || o.starts_with("nr_blocks="))
+        {
             continue;
         }
         out.report(

@@ -4,7 +4,11 @@ use super::{Context, Sink};
 
 /// The octal value of a `mode=` option, if there is one and it parses.
 fn mode_of(options: &[String]) -> Option<Result<u32, String>> {
-    options.iter().rev().find_map(|o| o.strip_prefix("mode=")).map(|m| u32::from_str_radix(m, 8).map_err(|_| m.to_string()))
+    options
+        .iter()
+        .rev()
+        .find_map(|o| o.strip_prefix("mode="))
+        .map(|m| u32::from_str_radix(m, 8).map_err(|_| m.to_string()))
 }
 
 pub fn check(cx: &Context, out: &mut Sink) {
@@ -12,13 +16,19 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if fs.fs_type.as_str() != Some("tmpfs") {
             continue;
         }
-        let Some(options) = fs.options.get() else { continue };
+        let Some(options) = fs.options.get() else {
+            continue;
+        };
         let mode = mode_of(options);
         match fs.mount_point.as_str() {
             "/" => {
                 let problem = match mode {
-                    None => "has no mode= option, so / is created world-writable (1777)".to_string(),
-                    Some(Ok(m)) if m & 0o022 != 0 => format!("has mode={m:o}, which lets other users write to /"),
+                    None => {
+                        "has no mode= option, so / is created world-writable (1777)".to_string()
+                    }
+                    Some(Ok(m)) if m & 0o022 != 0 => {
+                        format!("has mode={m:o}, which lets other users write to /")
+                    }
                     _ => continue,
                 };
                 out.report(
