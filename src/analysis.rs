@@ -240,16 +240,16 @@ impl<'h> Analysis<'h> {
         if !in_initrd {
             let how = match (p.module, p.kind) {
                 (PersistModule::Preservation, _) => {
-                    "preservation mounts it only after the initrd (no inInitrd)"
+                    "is mounted by preservation only after the initrd (no inInitrd)"
                 }
                 (_, EntryKind::Dir) => {
-                    "the persisted directory is bind-mounted only at local-fs.target, after activation"
+                    "is a persisted directory, bind-mounted only at local-fs.target, after activation"
                 }
                 (_, EntryKind::File) => {
-                    "the persisted file is linked by an activation step with no ordering before it"
+                    "is a persisted file, linked by an activation step not ordered before this one"
                 }
             };
-            return Availability::Late(format!("{} ({how})", p.path));
+            return Availability::Late(format!("{} {how}", p.path));
         }
         // Mounted in the initrd, so the storage must be there too.
         let Some(storage) = p.storage.as_deref() else {

@@ -228,6 +228,19 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 host.legacy_hm_imports.push(l);
             }
         }
+        for (id, at) in self.ev.systems[self.sys].broken_imports.clone() {
+            let file = self.ev.files.by_id(id);
+            let Some(e) = file.error.as_ref().filter(|e| e.unreadable) else {
+                continue;
+            };
+            let at = self
+                .loc(at)
+                .unwrap_or_else(|| file_loc(self.ev.files, id, 0, 0));
+            host.source_errors.push(SourceError {
+                message: e.message.clone(),
+                at,
+            });
+        }
         host.complete = !self.ev.systems[self.sys].incomplete && !self.ev.truncated;
         host
     }

@@ -18,6 +18,9 @@ pub struct FileId(pub u32);
 #[derive(Debug, Clone)]
 pub struct FileError {
     pub message: String,
+    /// The file could not be read at all (missing, a folder, too large): reported where it is
+    /// imported rather than inside it.
+    pub unreadable: bool,
     pub start: u32,
     pub end: u32,
 }
@@ -113,6 +116,7 @@ fn parse_file(path: &Path) -> Parsed {
         green: None,
         error: Some(FileError {
             message,
+            unreadable: true,
             start: 0,
             end: 0,
         }),
@@ -138,7 +142,15 @@ fn parse_file(path: &Path) -> Parsed {
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return fail(format!("cannot read {}: {e}", path.display()), "".into()),
+        Err(e) => {
+            return fail(
+                format!(
+                    "cannot read {}: {e}",
+                    crate::source::display_path(&path.to_string_lossy())
+                ),
+                "".into(),
+            );
+        }
     };
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(s) => s.into(),
@@ -150,6 +162,7 @@ fn parse_file(path: &Path) -> Parsed {
                 lossy,
             );
             if let Some(err) = &mut p.error {
+                err.unreadable = false;
                 err.start = at as u32;
                 err.end = at as u32;
             }
@@ -262,6 +275,7 @@ fn describe(e: &ParseError, text: &str) -> FileError {
     };
     FileError {
         message,
+        unreadable: false,
         start,
         end: stop,
     }

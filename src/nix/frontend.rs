@@ -108,7 +108,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let e = f.error.as_ref()?;
+            let e = f.error.as_ref().filter(|e| !e.unreadable)?;
             Some(SourceError {
                 message: e.message.clone(),
                 at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end),
@@ -117,7 +117,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         .collect();
     for h in &mut hosts {
         h.versions = versions.clone();
-        h.source_errors = errors.clone();
+        h.source_errors.extend(errors.iter().cloned());
     }
     let mut sources = SourceDb::default();
     for f in files.all() {

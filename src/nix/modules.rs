@@ -166,7 +166,7 @@ impl<'f> Eval<'f> {
                         {
                             self.systems[sys]
                                 .broken_imports
-                                .push((id, import_at.or(v.at)));
+                                .push((id, v.at.or(import_at)));
                         }
                         v = value;
                     }

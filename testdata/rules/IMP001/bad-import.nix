@@ -1,0 +1,7 @@
+{ ... }:
+{
+  imports = [
+    ../baseline.nix
+    ./does-not-exist.nix # expect: IMP001
+  ];
+}

@@ -1,0 +1,12 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  environment.persistence."/persist".users.alice.directories = [
+    ".config" # expect: IMP102
+    "Documents"
+  ];
+  home-manager.users.alice = { ... }: {
+    programs.git.enable = true;
+    xdg.configFile."foot/foot.ini".text = "font=monospace";
+  };
+}

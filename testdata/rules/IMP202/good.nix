@@ -1,0 +1,7 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  environment.persistence."/persist/extra" = {
+    directories = [ "/var/lib/bluetooth" ];
+  };
+}

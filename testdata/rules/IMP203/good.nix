@@ -1,0 +1,11 @@
+{ ... }:
+{
+  fileSystems."/" = { device = "none"; fsType = "tmpfs"; options = [ "size=2G" "mode=755" ]; };
+  fileSystems."/persist" = { device = "/dev/disk/by-label/persist"; fsType = "ext4"; neededForBoot = true; };
+  boot.initrd.systemd.enable = true;
+  preservation.enable = true;
+  preservation.preserveAt."/persist" = {
+    directories = [ "/var/log" "/var/lib/nixos" ];
+    files = [ { file = "/etc/machine-id"; inInitrd = true; } ];
+  };
+}

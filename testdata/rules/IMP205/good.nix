@@ -1,0 +1,6 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  sops.age.keyFile = "/persist/var/lib/sops-nix/key.txt";
+  age.identityPaths = [ "/persist/etc/age/host.key" ];
+}

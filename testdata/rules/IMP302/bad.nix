@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  users.users.dana.isNormalUser = true; # expect: IMP302
+}

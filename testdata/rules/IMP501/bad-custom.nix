@@ -1,0 +1,10 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  services.openssh = {
+    enable = true;
+    hostKeys = [
+      { path = "/etc/ssh/ssh_host_ed25519_key"; type = "ed25519"; } # expect: IMP501
+    ];
+  };
+}

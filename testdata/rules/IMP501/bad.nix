@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  services.openssh.enable = true; # expect: IMP501
+}

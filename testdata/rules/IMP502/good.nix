@@ -1,0 +1,9 @@
+{ ... }:
+{
+  fileSystems."/" = { device = "none"; fsType = "tmpfs"; options = [ "size=2G" "mode=755" ]; };
+  fileSystems."/persist" = { device = "/dev/disk/by-label/persist"; fsType = "ext4"; neededForBoot = true; };
+  environment.persistence."/persist" = {
+    directories = [ "/var/log" "/var/lib" ];
+    files = [ "/etc/machine-id" ];
+  };
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  networking.networkmanager.enable = true; # expect: IMP504
+}

@@ -1,0 +1,13 @@
+{ ... }:
+{
+  imports = [ ../baseline.nix ];
+  programs.fuse.userAllowOther = true;
+  home-manager.users.alice = {
+    imports = [ <impermanence/home-manager.nix> ]; # expect: IMP602
+    home.persistence."/persist/home/alice" = {
+      directories = [ "Documents" ];
+      allowOther = true; # expect: IMP602
+      removePrefixDirectory = false; # expect: IMP602
+    };
+  };
+}
