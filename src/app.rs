@@ -179,6 +179,15 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
 }
 
 fn check(args: &CheckArgs) -> Result<i32, String> {
+    // Usage errors first: no point reading a configuration for a run that cannot happen.
+    if let Some(key) = args
+        .select
+        .iter()
+        .chain(&args.ignore)
+        .find(|k| !settings::is_valid_key(k))
+    {
+        return Err(format!("unknown rule `{key}` (see `impermalint rules`)"));
+    }
     let mut loaded = load(&args.input)?;
     let settings = resolve_settings(args, &loaded.base)?;
     let diags = lint(&loaded.hosts, &settings, &mut loaded.sources);

@@ -124,7 +124,10 @@ fn parse_file(path: &Path) -> Parsed {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return fail(
-                format!("{} is a directory without default.nix", path.display()),
+                format!(
+                    "{} is a directory without default.nix",
+                    crate::source::display_path(&path.to_string_lossy())
+                ),
                 "".into(),
             );
         }
@@ -132,7 +135,7 @@ fn parse_file(path: &Path) -> Parsed {
             return fail(
                 format!(
                     "{} is too large to check ({} MiB)",
-                    path.display(),
+                    crate::source::display_path(&path.to_string_lossy()),
                     m.len() >> 20
                 ),
                 "".into(),
@@ -158,7 +161,10 @@ fn parse_file(path: &Path) -> Parsed {
             let at = e.utf8_error().valid_up_to();
             let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).into();
             let mut p = fail(
-                format!("{} is not valid UTF-8 (byte {at})", path.display()),
+                format!(
+                    "{} is not valid UTF-8 (byte {at})",
+                    crate::source::display_path(&path.to_string_lossy())
+                ),
                 lossy,
             );
             if let Some(err) = &mut p.error {

@@ -1,0 +1,354 @@
+//! The command line through the real binary: exit statuses, bad input, formats, suppression,
+//! configuration files.
+
+mod common;
+use common::*;
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn example_has_findings_and_exit_status_1() {
+    let o = run(&["check", "testdata/example"], &repo());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("IMP101 persist-hides-etc"), "{out}");
+    assert!(out.contains("testdata/example/persist.nix:11:7"), "{out}");
+    assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn clean_configuration_exits_0() {
+    let t = TempDir::with("clean", &[("configuration.nix", BASE)]);
+    let o = run(&["check", "."], t.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("no findings") || stdout(&o).contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn fail_on_decides_the_exit_status() {
+    // Only an info finding (NetworkManager state) and a warning (IMP401).
+    let cfg = BASE.replace("size=2G", "nr=1").replace(
+        "users.mutableUsers = false;",
+        "users.mutableUsers = false; networking.networkmanager.enable = true;",
+    );
+    let t = TempDir::with("failon", &[("configuration.nix", &cfg)]);
+    assert_eq!(run(&["check"], t.path()).status.code(), Some(1));
+    assert_eq!(
+        run(&["check", "--fail-on", "error"], t.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--ignore", "IMP401"], t.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &["check", "--ignore", "IMP401", "--fail-on", "info"],
+            t.path()
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    let o = run(&["check", "--select", "IMP5", "--format", "json"], t.path());
+    let codes: Vec<String> = json(&o)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        codes.iter().all(|c| c.starts_with("IMP5")) && codes.contains(&"IMP504".to_string()),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn json_report_follows_the_contract() {
+    let o = run(&["check", "--format", "json", "testdata/example"], &repo());
+    let doc = json(&o);
+    assert_eq!(doc["version"], 1);
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IMP101")
+        .expect("IMP101");
+    for key in [
+        "code",
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "host",
+        "help",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(d["rule"], "persist-hides-etc");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "testdata/example/persist.nix");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(11), Some(7))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(11), Some(17))
+    );
+    assert!(d["host"].is_null());
+    // The whole output is one JSON document.
+    assert!(stdout(&o).trim_end().ends_with('}'));
+}
+
+#[test]
+fn sarif_and_github_formats() {
+    let o = run(&["check", "--format", "sarif", "testdata/example"], &repo());
+    let doc = json(&o);
+    assert_eq!(doc["version"], "2.1.0");
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "impermalint");
+    assert_eq!(
+        run0["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        impermalint::rules::ALL.len()
+    );
+    let r = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "IMP101")
+        .unwrap();
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        11
+    );
+
+    let o = run(
+        &["check", "--format", "github", "testdata/example"],
+        &repo(),
+    );
+    let out = stdout(&o);
+    assert!(
+        out.lines().all(|l| l.starts_with("::error ")
+            || l.starts_with("::warning ")
+            || l.starts_with("::notice ")),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=testdata/example/persist.nix,line=11,col=7"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let t = TempDir::with(
+        "badinput",
+        &[
+            ("broken.json", "{\"schema_version\": 1,\n \"hosts\": [\n"),
+            ("v7.json", "{\"schema_version\": 7, \"hosts\": []}"),
+            ("other.json", "[1, 2]"),
+            ("wrongtype.json", "{\"schema_version\": 1, \"hosts\": 3}"),
+        ],
+    );
+    let cases: &[(&[&str], &str)] = &[
+        (&["check", "does-not-exist"], "no such file or folder"),
+        (&["check", "--facts", "missing.json"], "cannot read"),
+        (&["check", "--facts", "broken.json"], "line 3, column 0"),
+        (&["check", "--facts", "v7.json"], "schema version 7"),
+        (&["check", "--facts", "other.json"], "not a facts document"),
+        (&["check", "--facts", "wrongtype.json"], "line 1"),
+        (&["check", "--select", "IMP999", "."], "unknown rule"),
+        (&["explain", "IMP999"], "no rule"),
+    ];
+    for (args, cause) in cases {
+        let o = run(args, t.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.contains(cause), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn hosts_of_a_flake_and_host_filter() {
+    let flake = r#"{
+  outputs = { nixpkgs, ... }: let
+    mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./base.nix ./hosts/${name}.nix ]; };
+  in { nixosConfigurations = nixpkgs.lib.genAttrs [ "alpha" "beta" ] mkHost; };
+}"#;
+    let t = TempDir::with(
+        "flake",
+        &[
+            ("flake.nix", flake),
+            ("base.nix", BASE),
+            ("hosts/alpha.nix", "{ services.openssh.enable = true; }"),
+            ("hosts/beta.nix", "{ }"),
+        ],
+    );
+    let o = run(&["check", "--format", "json"], t.path());
+    let diags = json(&o)["diagnostics"].as_array().unwrap().clone();
+    let ssh: Vec<_> = diags.iter().filter(|d| d["code"] == "IMP501").collect();
+    assert_eq!(ssh.len(), 1, "{diags:?}");
+    assert_eq!(ssh[0]["host"], "alpha");
+    assert_eq!(ssh[0]["file"], "hosts/alpha.nix");
+    let o = run(&["check", "--host", "beta"], t.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["check", "--host", "gamma"], t.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("alpha, beta"), "{}", stderr(&o));
+}
+
+#[test]
+fn inline_suppression() {
+    let cfg = BASE.replace(
+        r#"directories = [ "/var/log""#,
+        "directories = [\n      # impermalint: allow(IMP104) -- on purpose\n      \"/var/lib/nixos/x\"\n      \"/var/log\"",
+    );
+    let t = TempDir::with("suppress", &[("configuration.nix", &cfg)]);
+    let o = run(&["check", "--format", "json"], t.path());
+    assert_eq!(
+        json(&o)["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{}",
+        stdout(&o)
+    );
+    let unsuppressed = cfg.replace("allow(IMP104)", "allow(IMP101)");
+    t.write("configuration.nix", &unsuppressed);
+    let o = run(&["check", "--format", "json"], t.path());
+    assert_eq!(
+        json(&o)["diagnostics"][0]["code"],
+        "IMP104",
+        "{}",
+        stdout(&o)
+    );
+    // Before the binding that contains the finding.
+    let binding = BASE
+        .replace(
+            "  environment.persistence.\"/persist\" = {",
+            "  # impermalint: allow(persist-nested)\n  environment.persistence.\"/persist\" = {",
+        )
+        .replace(
+            r#""/var/log" "/var/lib/nixos""#,
+            r#""/var/log" "/var/log/journal" "/var/lib/nixos""#,
+        );
+    t.write("configuration.nix", &binding);
+    let o = run(&["check", "--format", "json"], t.path());
+    assert_eq!(
+        json(&o)["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn config_file_selects_and_overrides() {
+    let cfg = BASE.replace("size=2G", "nr=1");
+    let t = TempDir::with(
+        "config",
+        &[
+            ("configuration.nix", &cfg),
+            ("impermalint.toml", "[severity]\nIMP401 = \"info\"\n"),
+        ],
+    );
+    let o = run(&["check", "--format", "json"], t.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(json(&o)["diagnostics"][0]["severity"], "info");
+    // Found from a subfolder's point of view too.
+    std::fs::create_dir_all(t.path().join("sub")).unwrap();
+    t.write("impermalint.toml", "ignore = [\"tmpfs-no-size\"]\n");
+    let o = run(&["check", "--format", "json", ".."], &t.path().join("sub"));
+    assert_eq!(json(&o)["diagnostics"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        run(&["check", "--no-config"], t.path()).status.code(),
+        Some(1)
+    );
+    t.write("impermalint.toml", "ignore = [\"IMP999\"]\n");
+    let o = run(&["check"], t.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("IMP999"));
+    t.write("impermalint.toml", "ignore = [\n");
+    assert_eq!(run(&["check"], t.path()).status.code(), Some(2));
+}
+
+#[test]
+fn facts_round_trip_gives_the_same_findings() {
+    let t = TempDir::new("roundtrip");
+    for f in [
+        "configuration.nix",
+        "hardware-configuration.nix",
+        "persist.nix",
+    ] {
+        std::fs::copy(repo().join("testdata/example").join(f), t.path().join(f)).unwrap();
+    }
+    let facts = run(&["facts"], t.path());
+    assert_eq!(facts.status.code(), Some(0));
+    t.write("facts.json", &stdout(&facts));
+    let direct = json(&run(&["check", "--format", "json"], t.path()));
+    let via_facts = json(&run(
+        &["check", "--format", "json", "--facts", "facts.json"],
+        t.path(),
+    ));
+    assert_eq!(direct, via_facts);
+    assert!(!direct["diagnostics"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = run(&["rules"], &repo());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), impermalint::rules::ALL.len());
+    let by_code = run(&["explain", "imp101"], &repo());
+    let by_name = run(&["explain", "persist-hides-etc"], &repo());
+    assert_eq!(by_code.status.code(), Some(0));
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert!(stdout(&by_code).contains("## Why is this bad?"));
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_are_findings_not_crashes() {
+    let t = TempDir::with(
+        "nonutf8",
+        &[(
+            "configuration.nix",
+            "{ imports = [ ./latin1.nix ./folder ]; }",
+        )],
+    );
+    std::fs::write(
+        t.path().join("latin1.nix"),
+        b"{ networking.hostName = \"caf\xe9\"; }",
+    )
+    .unwrap();
+    std::fs::create_dir_all(t.path().join("folder")).unwrap();
+    let o = run(&["check", "--format", "json"], t.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diags = json(&o)["diagnostics"].as_array().unwrap().clone();
+    let msgs: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["code"] == "IMP001")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("not valid UTF-8")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("cannot read folder/default.nix")),
+        "{msgs:?}"
+    );
+}
