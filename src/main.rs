@@ -1,7 +1,26 @@
 use clap::Parser;
 
+/// The work runs on a thread with a large stack: deep syntax trees are parsed, walked and
+/// dropped recursively, and a Nix file can nest as deep as it likes.
+const STACK: usize = 256 * 1024 * 1024;
+
 fn main() {
     let cli = impermalint::cli::Cli::parse();
-    let code = impermalint::app::run(cli);
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || impermalint::app::run(cli));
+    let code = match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => {
+            eprintln!(
+                "impermalint: error: internal error (a bug: please report it with the input that caused it)"
+            );
+            impermalint::app::EXIT_ERROR
+        }
+        Err(e) => {
+            eprintln!("impermalint: error: cannot start: {e}");
+            impermalint::app::EXIT_ERROR
+        }
+    };
     std::process::exit(code);
 }

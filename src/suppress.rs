@@ -44,6 +44,9 @@ fn names(codes: &[String], d: &Diagnostic) -> bool {
 
 /// Start offsets of the bindings enclosing a range, innermost first.
 fn enclosing_bindings(text: &str, start: usize) -> Vec<usize> {
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
     let parse = rnix::Root::parse(text);
     if !parse.errors().is_empty() {
         return Vec::new();

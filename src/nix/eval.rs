@@ -16,13 +16,16 @@ use std::rc::Rc;
 
 /// Nested evaluation depth beyond which a value is Unknown (guards the stack).
 pub const MAX_DEPTH: usize = 600;
-/// Evaluation steps per host beyond which values are Unknown (guards against blow-ups).
-pub const MAX_STEPS: u64 = 5_000_000;
+/// Evaluation steps one query may take before its values are Unknown (guards against blow-ups
+/// such as exponential recursion), and steps a whole host may take.
+pub const MAX_STEPS: u64 = 1_000_000;
+pub const MAX_TOTAL_STEPS: u64 = 40_000_000;
 
 pub struct Eval<'f> {
     pub files: &'f Files,
     pub depth: usize,
     pub steps: u64,
+    total_steps: u64,
     /// Set when a limit cut evaluation short: the host's facts are then incomplete.
     pub truncated: bool,
     imports: HashMap<FileId, Thunk>,
@@ -39,6 +42,7 @@ impl<'f> Eval<'f> {
             files,
             depth: 0,
             steps: 0,
+            total_steps: 0,
             truncated: false,
             imports: HashMap::new(),
             systems: Vec::new(),
@@ -46,6 +50,11 @@ impl<'f> Eval<'f> {
             builtins_v: None,
             nixpkgs_inputs: Vec::new(),
         }
+    }
+
+    /// Starts a new query with a fresh step budget (the host-wide cap still applies).
+    pub fn new_query(&mut self) {
+        self.steps = 0;
     }
 
     pub fn span(&self, file: FileId, node: &rnix::SyntaxNode) -> Option<Span> {
@@ -88,7 +97,9 @@ impl<'f> Eval<'f> {
     /// Counts a step and a level of nesting; false when a limit is reached.
     fn enter(&mut self) -> bool {
         self.steps += 1;
-        if self.depth >= MAX_DEPTH || self.steps >= MAX_STEPS {
+        self.total_steps += 1;
+        if self.depth >= MAX_DEPTH || self.steps >= MAX_STEPS || self.total_steps >= MAX_TOTAL_STEPS
+        {
             self.truncated = true;
             return false;
         }

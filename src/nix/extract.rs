@@ -57,6 +57,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
     }
 
     fn get(&mut self, p: &[Rc<str>]) -> V {
+        self.ev.new_query();
         self.ev.config_value(self.sys, p)
     }
 
@@ -131,6 +132,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 let mut out = Vec::new();
                 let mut complete = true;
                 for t in list.iter() {
+                    self.ev.new_query();
                     let x = self.ev.force(t);
                     if x.is_unknown() {
                         complete = false;

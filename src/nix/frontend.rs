@@ -50,7 +50,16 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     if !path.exists() {
         return Err(format!("{}: no such file or folder", path.display()));
     }
-    let path = normalize_path(path);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(EVAL_STACK)
+        .build()
+        .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
+    // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
+    pool.install(|| load_in_pool(&normalize_path(path)))
+}
+
+fn load_in_pool(path: &Path) -> Result<Loaded, String> {
+    let path = path.to_path_buf();
     let files = Files::default();
     let nix_files = if path.is_dir() {
         scan(&path)
@@ -67,16 +76,13 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(EVAL_STACK)
-        .build()
-        .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     let discovery = hosts::discover(&path, &nix_files);
-    let mut hosts: Vec<Host> = pool.install(|| match &discovery {
+    let mut hosts: Vec<Host> = match &discovery {
         Discovery::Flake { dir } => {
             let names = {
                 let mut ev = Eval::new(&files);
-                hosts::flake_hosts(&mut ev, dir).map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
+                hosts::flake_hosts(&mut ev, dir)
+                    .map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
             };
             match names {
                 Some(names) if !names.is_empty() => names
@@ -85,7 +91,11 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
                         let mut ev = Eval::new(&files);
                         let spec = hosts::flake_hosts(&mut ev, dir)
                             .and_then(|hs| hs.into_iter().find(|h| &h.name == name))
-                            .unwrap_or(HostSpec { name: name.clone(), modules: vec![ready(V::unknown())], special_args: Attrs::default() });
+                            .unwrap_or(HostSpec {
+                                name: name.clone(),
+                                modules: vec![ready(V::unknown())],
+                                special_args: Attrs::default(),
+                            });
                         evaluate(&mut ev, spec)
                     })
                     .collect(),
@@ -94,13 +104,15 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
                         "impermalint: warning: {}: nixosConfigurations cannot be read without Nix; checking the folder as one configuration",
                         dir.join("flake.nix").display()
                     );
-                    let Discovery::Modules { roots } = hosts::fallback(dir, &nix_files) else { return Vec::new() };
-                    vec![evaluate_paths(&files, roots)]
+                    match hosts::fallback(dir, &nix_files) {
+                        Discovery::Modules { roots } => vec![evaluate_paths(&files, roots)],
+                        Discovery::Flake { .. } => Vec::new(),
+                    }
                 }
             }
         }
         Discovery::Modules { roots } => vec![evaluate_paths(&files, roots.clone())],
-    });
+    };
 
     let versions = super::flake_lock::read(&base);
     let errors: Vec<SourceError> = files
