@@ -1,0 +1,152 @@
+//! No panic, hang or stack overflow on any input: mutated configurations, symlink loops,
+//! oversized files. A panic anywhere fails the test.
+
+mod common;
+use common::*;
+use impermalint::app::lint;
+use impermalint::report::{self, Format};
+use impermalint::settings::Settings;
+use std::path::{Path, PathBuf};
+
+fn nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            nix_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "nix") {
+            out.push(p);
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    ";",
+    "=",
+    "${",
+    "''",
+    "\"",
+    "rec",
+    "let",
+    "in",
+    "with",
+    "inherit",
+    ":",
+    "@",
+    "...",
+    "import ./.",
+    "lib.mkIf",
+    "config",
+    "//",
+    "++",
+    "?",
+    "or",
+    "./x.nix",
+    "<nixpkgs>",
+    "\\",
+    "#",
+    "/*",
+    "é",
+    "\u{0}",
+];
+
+fn check_text(t: &TempDir, text: &str) {
+    t.write("case/configuration.nix", text);
+    if let Ok(mut loaded) = impermalint::nix::frontend::load(&t.path().join("case")) {
+        let diags = lint(&loaded.hosts, &Settings::default(), &mut loaded.sources);
+        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+            let mut out = Vec::new();
+            report::write(format, &diags, &mut loaded.sources, &mut out, false).unwrap();
+        }
+    }
+}
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    let mut files = Vec::new();
+    nix_files(&repo().join("testdata"), &mut files);
+    let acceptance = repo().join("../shared/acceptance/cases");
+    if acceptance.is_dir() {
+        nix_files(&acceptance, &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 50);
+    let t = TempDir::new("mutate");
+    // Imports of the fixtures resolve inside the temp folder: give them something to find.
+    t.write("case/base.nix", BASE);
+    t.write("baseline.nix", BASE);
+    let mut rng = Rng(0x5eed);
+    let mut variants = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        for _ in 0..6 {
+            let cut = rng.next(chars.len() + 1);
+            check_text(&t, &chars[..cut].iter().collect::<String>());
+            let mut v = chars.clone();
+            if !v.is_empty() {
+                v.remove(rng.next(v.len()));
+            }
+            let at = rng.next(v.len() + 1);
+            for (i, c) in TOKENS[rng.next(TOKENS.len())].chars().enumerate() {
+                v.insert(at + i, c);
+            }
+            check_text(&t, &v.iter().collect::<String>());
+            variants += 2;
+        }
+    }
+    assert!(variants > 500);
+}
+
+#[test]
+fn symlink_loops_and_odd_trees() {
+    let t = TempDir::with(
+        "links",
+        &[("configuration.nix", BASE), ("sub/a.nix", "{ }")],
+    );
+    std::os::unix::fs::symlink(t.path(), t.path().join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(t.path().join("nowhere.nix"), t.path().join("dangling.nix"))
+        .unwrap();
+    let loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+    assert_eq!(loaded.hosts.len(), 1);
+    // A folder with no configuration.nix: every file is a module; the dangling link is skipped.
+    std::fs::remove_file(t.path().join("configuration.nix")).unwrap();
+    let loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+    assert_eq!(loaded.hosts.len(), 1);
+}
+
+#[test]
+fn oversized_file_is_a_finding() {
+    let t = TempDir::with(
+        "large",
+        &[("configuration.nix", "{ imports = [ ./big.nix ]; }")],
+    );
+    let f = std::fs::File::create(t.path().join("big.nix")).unwrap();
+    f.set_len(impermalint::nix::files::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+    assert!(
+        loaded.hosts[0]
+            .source_errors
+            .iter()
+            .any(|e| e.message.contains("too large")),
+        "{:?}",
+        loaded.hosts[0].source_errors
+    );
+}
