@@ -386,6 +386,22 @@ fn unknown_values_stay_unknown() {
         r#"{ pkgs, lib, ... }: { users.mutableUsers = lib.mkIf pkgs.stdenv.isLinux false; }"#,
     )]);
     assert_eq!(h.users.mutable_users.value, None);
+    // Reading an option nothing defines (and whose default is not known) is unknown, not the
+    // default of the option it is assigned to.
+    let h = host(&[(
+        "configuration.nix",
+        r#"{ config, ... }: { services.openssh.enable = config.my.undeclared.flag; }"#,
+    )]);
+    assert_eq!(h.openssh.enable.value, None);
+    let h = host(&[(
+        "configuration.nix",
+        r#"{ config, ... }: { services.openssh.enable = !config.networking.networkmanager.enable; }"#,
+    )]);
+    assert_eq!(
+        h.openssh.enable.value,
+        Some(true),
+        "a known default (false) is used when read"
+    );
 }
 
 #[test]

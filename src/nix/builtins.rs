@@ -746,13 +746,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             let v = ev.force(&a[0]);
             match v.kind {
                 Val::List(_) => v,
-                Val::Unknown => unknown(),
+                Val::Unknown | Val::Undefined => unknown(),
                 _ => V::list(vec![a[0].clone()], at),
             }
         }
         IsList | IsAttrs | IsString | IsBool | IsFunction => {
             let v = ev.force(&a[0]);
-            if matches!(v.kind, Val::Unknown | Val::External(_)) {
+            if matches!(v.kind, Val::Unknown | Val::Undefined | Val::External(_)) {
                 return unknown();
             }
             let t = v.type_name();
@@ -1166,7 +1166,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         TypeOf => {
             let v = ev.force(&a[0]);
             match v.kind {
-                Val::Unknown | Val::External(_) => unknown(),
+                Val::Unknown | Val::Undefined | Val::External(_) => unknown(),
                 _ => V::str(v.type_name(), at),
             }
         }

@@ -467,7 +467,7 @@ impl<'f> Eval<'f> {
                 // A property used as a set (rare): look through mkIf/mkOverride to its content.
                 Selected::Unknown
             }
-            Val::Unknown => Selected::Unknown,
+            Val::Unknown | Val::Undefined => Selected::Unknown,
             _ => Selected::Missing,
         }
     }

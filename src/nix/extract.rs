@@ -3,7 +3,6 @@
 
 use super::eval::Eval;
 use super::files::FileId;
-use super::modules::Undefined;
 use super::value::*;
 use crate::facts::*;
 use crate::knowledge::{self, Scope};
@@ -162,7 +161,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
     fn field(&mut self, v: &V, key: &str) -> V {
         match self.ev.select_key(v, key) {
             super::eval::Selected::Found(x) => x,
-            super::eval::Selected::Missing => V::unknown().undefined(),
+            super::eval::Selected::Missing => V::undefined(),
             super::eval::Selected::Unknown => V::unknown(),
         }
     }

@@ -283,6 +283,8 @@ impl<'f> Eval<'f> {
                     }
                 }
             },
+            // A definition that reads an undefined option is unknown, not undefined itself.
+            Val::Undefined => out.push((def, V::unknown())),
             _ => out.push((def, v)),
         }
     }
@@ -319,7 +321,7 @@ impl<'f> Eval<'f> {
                             ..def.clone()
                         })
                     }
-                    Val::Unknown => Some(Def {
+                    Val::Unknown | Val::Undefined => Some(Def {
                         value: ready(V::unknown()),
                         ..def.clone()
                     }),
@@ -468,7 +470,13 @@ impl<'f> Eval<'f> {
             if scope == Scope::Nixos && dotted == "users.mutableUsers" {
                 return V::bool(true);
             }
-            return V::unknown().undefined();
+            // On the way to an option with a known default (`config.networking` for
+            // `config.networking.networkmanager.enable`): a set, read lazily.
+            let prefix = format!("{dotted}.");
+            if knowledge::options(scope).any(|(o, d)| d.is_some() && o.starts_with(&prefix)) {
+                return view();
+            }
+            return V::undefined();
         }
         self.merge_leaves(leaves, view)
     }
@@ -583,21 +591,5 @@ impl<'f> Eval<'f> {
             .find(|(d, _)| d.conds.is_empty())
             .or(defs.first())
             .and_then(|(d, _)| d.at)
-    }
-}
-
-/// "Not defined anywhere" is carried as a Null value with no span, marked by this trait so that
-/// readers can tell it from an explicit `null`.
-pub trait Undefined {
-    fn undefined(self) -> V;
-    fn is_undefined(&self) -> bool;
-}
-
-impl Undefined for V {
-    fn undefined(self) -> V {
-        V::new(Val::External("<undefined>".into()), None)
-    }
-    fn is_undefined(&self) -> bool {
-        matches!(&self.kind, Val::External(n) if &**n == "<undefined>")
     }
 }

@@ -46,6 +46,9 @@ pub enum Val {
     /// Something from outside the configuration (a flake input, nixpkgs' modulesPath, a search
     /// path), named by how it was reached: "input:impermanence.nixosModules.impermanence".
     External(Rc<str>),
+    /// An option no module defines and whose default is not known. Nix code reading it gets
+    /// an unknown value; the fact extraction tells it apart to apply NixOS defaults.
+    Undefined,
     Unknown,
 }
 
@@ -104,6 +107,15 @@ impl V {
     pub fn is_unknown(&self) -> bool {
         matches!(self.kind, Val::Unknown)
     }
+    pub fn undefined() -> V {
+        V {
+            kind: Val::Undefined,
+            at: None,
+        }
+    }
+    pub fn is_undefined(&self) -> bool {
+        matches!(self.kind, Val::Undefined)
+    }
     pub fn bool(b: bool) -> V {
         V::new(Val::Bool(b), None)
     }
@@ -140,7 +152,7 @@ impl V {
             Val::Attrs(_) | Val::Config(_) | Val::Option(_) | Val::System(_) => "set",
             Val::Lambda(_) | Val::Prim(_) => "lambda",
             Val::Prop(_) => "set",
-            Val::External(_) | Val::Unknown => "unknown",
+            Val::External(_) | Val::Undefined | Val::Unknown => "unknown",
         }
     }
 }

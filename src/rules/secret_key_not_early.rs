@@ -6,6 +6,14 @@ use crate::facts::Fact;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let mut keys: Vec<(&str, &Fact<String>)> = Vec::new();
+    // With useSystemdActivation, sops-install-secrets.service runs early in stage 2 without
+    // waiting for local-fs.target, so the same filesystems are available as at activation.
+    let sops_when = match &cx.host.sops {
+        Some(s) if s.use_systemd_activation.is_true() => {
+            "when sops-install-secrets.service runs (before local-fs.target)"
+        }
+        _ => "when secrets are installed at activation",
+    };
     if let Some(s) = &cx.host.sops {
         keys.extend(s.age_key_file.iter().map(|k| ("sops.age.keyFile", k)));
         keys.extend(
@@ -24,6 +32,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         keys.extend(a.identity_paths.iter().map(|k| ("age.identityPaths", k)));
     }
     for (option, key) in keys {
+        let when = if option.starts_with("sops") {
+            sops_when
+        } else {
+            "when secrets are installed at activation"
+        };
         let Some(path) = key.as_str() else { continue };
         let reason = match cx.analysis.availability(path) {
             Availability::Late(r) | Availability::Missing(r) => r,
@@ -38,8 +51,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
         out.report(
             key.at.as_ref(),
             format!(
-                "{option} {path} is not readable when secrets are installed at activation: {reason}; every \
-                 secret fails to decrypt at boot"
+                "{option} {path} is not readable {when}: {reason}; every secret fails to decrypt at boot"
             ),
             format!("{storage_hint}keep the key on a filesystem with neededForBoot = true"),
         );
