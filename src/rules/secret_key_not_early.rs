@@ -38,6 +38,22 @@ pub fn check(cx: &Context, out: &mut Sink) {
             "when secrets are installed at activation"
         };
         let Some(path) = key.as_str() else { continue };
+        let systemd_unit = option.starts_with("sops")
+            && cx
+                .host
+                .sops
+                .as_ref()
+                .is_some_and(|s| s.use_systemd_activation.is_true());
+        // The unit starts after the activation script has linked persisted files: only
+        // bind-mounted directories can still be missing then.
+        if systemd_unit
+            && cx
+                .analysis
+                .covering(path)
+                .is_some_and(|p| p.kind == crate::facts::EntryKind::File)
+        {
+            continue;
+        }
         let reason = match cx.analysis.availability(path) {
             Availability::Late(r) | Availability::Missing(r) => r,
             _ => continue,

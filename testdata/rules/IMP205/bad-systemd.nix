@@ -1,11 +1,8 @@
 { config, ... }:
 {
   imports = [ ../baseline.nix ];
-  services.openssh.enable = true; # expect: IMP205
   sops.useSystemdActivation = true;
   sops.defaultSopsFile = ./secrets.yaml;
-  environment.persistence."/persist".files = [
-    "/etc/ssh/ssh_host_ed25519_key"
-    "/etc/ssh/ssh_host_rsa_key"
-  ];
+  sops.age.keyFile = "/var/lib/sops/age.key"; # expect: IMP205
+  environment.persistence."/persist".directories = [ "/var/lib/sops" ];
 }
