@@ -272,6 +272,45 @@ impl<'h> Analysis<'h> {
         }
     }
 
+    /// Where a finding about something missing points: the first persistence root (where the
+    /// entry belongs), else the root filesystem (what makes it ephemeral).
+    pub fn absence_anchor(&self) -> Option<&'h Loc> {
+        let host: &'h Host = self.host;
+        host.persistence
+            .iter()
+            .find_map(|r| r.at.as_ref())
+            .or_else(|| self.root_fs().and_then(|f| f.at.as_ref()))
+    }
+
+    /// On an ephemeral root, `path` is known not to survive a reboot.
+    pub fn is_lost_at_reboot(&self, path: &str) -> bool {
+        self.ephemeral.is_ephemeral() && self.survives_reboot(path) == Some(false)
+    }
+
+    /// Why `path` is not readable at activation, when that is known.
+    pub fn not_early_reason(&self, path: &str) -> Option<String> {
+        match self.availability(path) {
+            Availability::Late(r) | Availability::Missing(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The real location of a persisted path in its storage (`/persist/var/lib/x` for
+    /// `/var/lib/x`), to suggest pointing options at it.
+    pub fn storage_path(&self, path: &str) -> Option<String> {
+        let p = self.covering(path)?;
+        Some(format!("{}{path}", p.storage.as_deref()?))
+    }
+
+    /// tmpfs mounts whose options are known.
+    pub fn tmpfs_mounts(&self) -> impl Iterator<Item = (&'h FileSystem, &'h [String])> {
+        let host: &'h Host = self.host;
+        host.file_systems
+            .iter()
+            .filter(|fs| fs.fs_type.as_str() == Some("tmpfs"))
+            .filter_map(|fs| fs.options.get().map(|o| (fs, o.as_slice())))
+    }
+
     /// Any enabled persistence declared at all (known entries or roots)?
     pub fn has_persistence(&self) -> bool {
         !self.persisted.is_empty()

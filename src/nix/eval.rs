@@ -141,26 +141,12 @@ impl<'f> Eval<'f> {
                 self.eval_attrset(s, env, rec, at)
             }
             ast::Expr::LetIn(l) => {
-                let scope = new_scope(env);
-                let attrs = self.build_bindings(l, &scope, env, true);
-                {
-                    let mut vars = scope.vars.borrow_mut();
-                    for (k, b) in attrs.map {
-                        vars.insert(k, b.value);
-                    }
-                }
+                let (scope, _) = self.recursive_bindings(l, env);
                 l.body().map_or_else(V::unknown, |b| self.eval(&b, &scope))
             }
             ast::Expr::LegacyLet(l) => {
-                let scope = new_scope(env);
-                let attrs = self.build_bindings(l, &scope, env, true);
+                let (_, attrs) = self.recursive_bindings(l, env);
                 let body = attrs.map.get("body").map(|b| b.value.clone());
-                {
-                    let mut vars = scope.vars.borrow_mut();
-                    for (k, b) in attrs.map {
-                        vars.insert(k, b.value);
-                    }
-                }
                 body.map_or_else(V::unknown, |b| self.force(&b))
             }
             ast::Expr::With(w) => {
@@ -475,28 +461,28 @@ impl<'f> Eval<'f> {
     /// Reads an attribute set literal, `rec` or not.
     fn eval_attrset(&mut self, s: &ast::AttrSet, env: &Env, rec: bool, at: Option<Span>) -> V {
         if rec {
-            let scope = new_scope(env);
-            let attrs = self.build_bindings(s, &scope, env, true);
-            {
-                let mut vars = scope.vars.borrow_mut();
-                for (k, b) in &attrs.map {
-                    vars.insert(k.clone(), b.value.clone());
-                }
-            }
+            let (_, attrs) = self.recursive_bindings(s, env);
             V::attrs(attrs, at)
         } else {
-            V::attrs(self.build_bindings(s, env, env, false), at)
+            V::attrs(self.build_bindings(s, env, env), at)
         }
     }
 
+    /// `let` and `rec { }`: bindings that see each other, in a new scope.
+    fn recursive_bindings(&mut self, node: &impl HasEntry, env: &Env) -> (Env, Attrs) {
+        let scope = new_scope(env);
+        let attrs = self.build_bindings(node, &scope, env);
+        {
+            let mut vars = scope.vars.borrow_mut();
+            for (k, b) in &attrs.map {
+                vars.insert(k.clone(), b.value.clone());
+            }
+        }
+        (scope, attrs)
+    }
+
     /// The bindings of a set or let: values evaluate in `scope`, `inherit x;` reads `outer`.
-    fn build_bindings(
-        &mut self,
-        node: &impl HasEntry,
-        scope: &Env,
-        outer: &Env,
-        _rec: bool,
-    ) -> Attrs {
+    fn build_bindings(&mut self, node: &impl HasEntry, scope: &Env, outer: &Env) -> Attrs {
         let mut b = Builder::default();
         for entry in node.entries() {
             match entry {

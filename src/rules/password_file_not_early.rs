@@ -1,7 +1,6 @@
 //! IMP206: a hashedPasswordFile that is not readable when users are created.
 
 use super::{Context, Sink};
-use crate::analysis::Availability;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     for u in cx.host.users.users.iter() {
@@ -9,15 +8,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
             continue;
         };
         let Some(path) = file.as_str() else { continue };
-        let reason = match cx.analysis.availability(path) {
-            Availability::Late(r) | Availability::Missing(r) => r,
-            _ => continue,
+        let Some(reason) = cx.analysis.not_early_reason(path) else {
+            continue;
         };
-        let real = cx
-            .analysis
-            .covering(path)
-            .and_then(|p| p.storage.as_deref().map(|s| format!("{s}{path}")));
-        let help = match real {
+        let help = match cx.analysis.storage_path(path) {
             Some(real) => format!(
                 "point hashedPasswordFile at the real file {real} on a filesystem with neededForBoot = true"
             ),

@@ -1,7 +1,6 @@
 //! IMP205: sops-nix or agenix keys that are not readable when secrets are installed.
 
 use super::{Context, Sink};
-use crate::analysis::Availability;
 use crate::facts::Fact;
 
 pub fn check(cx: &Context, out: &mut Sink) {
@@ -54,14 +53,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
         {
             continue;
         }
-        let reason = match cx.analysis.availability(path) {
-            Availability::Late(r) | Availability::Missing(r) => r,
-            _ => continue,
+        let Some(reason) = cx.analysis.not_early_reason(path) else {
+            continue;
         };
         let storage_hint = cx
             .analysis
-            .covering(path)
-            .and_then(|p| p.storage.as_deref().map(|s| format!("{s}{path}")))
+            .storage_path(path)
             .map(|real| format!("point {option} at the real file {real}, "))
             .unwrap_or_default();
         out.report(

@@ -4,9 +4,6 @@ use super::{Context, Sink, list_some};
 use crate::knowledge::{self, Scope};
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    if !cx.analysis.ephemeral.is_ephemeral() {
-        return;
-    }
     for (m, origin) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
         let missing: Vec<String> = m
             .state
@@ -20,7 +17,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
         let at = origin
             .and_then(|o| cx.host.enabled.get(o))
             .and_then(|f| f.at.as_ref())
-            .or_else(|| cx.host.persistence.iter().find_map(|r| r.at.as_ref()));
+            .or_else(|| cx.analysis.absence_anchor());
         out.report(
             at,
             format!(

@@ -3,13 +3,7 @@
 use super::{Context, Sink};
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    for fs in cx.host.file_systems.iter() {
-        if fs.fs_type.as_str() != Some("tmpfs") {
-            continue;
-        }
-        let Some(options) = fs.options.get() else {
-            continue;
-        };
+    for (fs, options) in cx.analysis.tmpfs_mounts() {
         if options
             .iter()
             .any(|o| o.starts_with("size=") || o.starts_with("nr_blocks="))

@@ -12,13 +12,7 @@ fn mode_of(options: &[String]) -> Option<Result<u32, String>> {
 }
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    for fs in cx.host.file_systems.iter() {
-        if fs.fs_type.as_str() != Some("tmpfs") {
-            continue;
-        }
-        let Some(options) = fs.options.get() else {
-            continue;
-        };
+    for (fs, options) in cx.analysis.tmpfs_mounts() {
         let mode = mode_of(options);
         match fs.mount_point.as_str() {
             "/" => {
