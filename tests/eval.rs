@@ -548,3 +548,33 @@ fn home_manager_users_and_files() {
     );
     assert!(u.enabled["programs.starship.enable"].is_true());
 }
+
+#[test]
+fn disko_filesystems_are_unknown_not_guessed() {
+    let flake = r#"{ inputs.disko.url = "github:nix-community/disko"; outputs = { nixpkgs, disko, ... }: { nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ disko.nixosModules.disko ./configuration.nix ]; }; }; }"#;
+    let cfg = r#"{ ... }: {
+  fileSystems."/persist".neededForBoot = true;
+  environment.persistence."/persist".directories = [ "/var/log" ];
+}"#;
+    let t = TempDir::with("disko", &[("flake.nix", flake), ("configuration.nix", cfg)]);
+    let mut loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+    let h = &loaded.hosts[0];
+    assert!(!h.file_systems.complete);
+    assert_eq!(h.file_systems.items[0].fs_type.value, None);
+    let diags = lint(&loaded.hosts, &Settings::default(), &mut loaded.sources);
+    assert!(diags.is_empty(), "nothing to say without the filesystems: {diags:?}");
+}
+
+#[test]
+fn systemd_initrd_default_follows_the_nixpkgs_pin() {
+    let lock = |ts: u64| {
+        format!(
+            r#"{{"nodes": {{"root": {{"inputs": {{"nixpkgs": "nixpkgs"}}}}, "nixpkgs": {{"locked": {{"lastModified": {ts}}}, "original": {{"repo": "nixpkgs"}}}}}}, "root": "root", "version": 7}}"#
+        )
+    };
+    let cfg = BASE.replace("boot.initrd.systemd.enable = true;", "");
+    let old = host(&[("configuration.nix", &cfg), ("flake.lock", &lock(1_700_000_000))]);
+    assert_eq!(old.boot.initrd_systemd.value, Some(false));
+    let new = host(&[("configuration.nix", &cfg), ("flake.lock", &lock(1_790_000_000))]);
+    assert_eq!(new.boot.initrd_systemd.value, None, "after the default changed it depends on stateVersion");
+}

@@ -27,7 +27,13 @@ const SCRIPTED_HOOKS: &[&str] = &[
 pub struct Extractor<'e, 'f> {
     pub ev: &'e mut Eval<'f>,
     pub sys: usize,
+    /// The pinned nixpkgs date (flake.lock), for defaults that changed between releases.
+    pub nixpkgs_date: Option<String>,
 }
+
+/// nixpkgs turned the systemd initrd on by default (for new state versions) in late 2025;
+/// before this date the default was certainly off.
+const SYSTEMD_INITRD_STILL_OFF_BEFORE: &str = "2025-08-01";
 
 fn path(parts: &[&str]) -> Vec<Rc<str>> {
     parts.iter().map(|p| Rc::<str>::from(*p)).collect()
@@ -249,8 +255,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
     fn file_systems(&mut self) -> Collection<FileSystem> {
         let base = path(&["fileSystems"]);
         let (names, complete) = self.names(&base);
+        let disko = self.ev.systems[self.sys].externals.contains("disko");
         let mut out = Collection {
-            complete,
+            complete: complete && !disko,
             items: Vec::new(),
         };
         for mp in names {
@@ -261,10 +268,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
             }
             let at = self.def_at(&p);
             let fs_type = self.get(&join(&p, &["fsType"]));
-            let fs_type = if fs_type.is_undefined() {
-                Fact::known("auto".to_string(), None)
-            } else {
-                self.str_fact_of(&fs_type)
+            let fs_type = match fs_type.is_undefined() {
+                // disko declares the filesystems itself: what it says is not known here.
+                true if disko => Fact::unknown(),
+                true => Fact::known("auto".to_string(), None),
+                false => self.str_fact_of(&fs_type),
             };
             let device = self.get(&join(&p, &["device"]));
             let device = if device.is_undefined() {
@@ -506,7 +514,14 @@ impl<'e, 'f> Extractor<'e, 'f> {
     }
 
     fn boot(&mut self) -> Boot {
-        let initrd_systemd = self.bool_fact(&path(&["boot", "initrd", "systemd", "enable"]), None);
+        let old_nixpkgs = self
+            .nixpkgs_date
+            .as_deref()
+            .is_some_and(|d| d < SYSTEMD_INITRD_STILL_OFF_BEFORE);
+        let initrd_systemd = self.bool_fact(
+            &path(&["boot", "initrd", "systemd", "enable"]),
+            old_nixpkgs.then_some(false),
+        );
         let mut scripted_commands = Vec::new();
         for hook in SCRIPTED_HOOKS {
             let v = self.get(&path(&["boot", "initrd", hook]));
@@ -722,6 +737,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let mut sub = Extractor {
                 ev: self.ev,
                 sys: hm,
+                nixpkgs_date: None,
             };
             let home_v = sub.opt_str(&path(&["home", "homeDirectory"]));
             let home = home_v

@@ -7,7 +7,7 @@ use super::files::{Files, normalize_path};
 use super::hosts::{self, Discovery, HostSpec};
 use super::value::*;
 use crate::app::Loaded;
-use crate::facts::{Host, SourceError};
+use crate::facts::{Host, SourceError, Versions};
 use crate::knowledge::Scope;
 use crate::source::SourceDb;
 use rayon::prelude::*;
@@ -76,6 +76,7 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
 
+    let versions = super::flake_lock::read(&base);
     let discovery = hosts::discover(&path, &nix_files);
     let mut hosts: Vec<Host> = match &discovery {
         Discovery::Flake { dir } => {
@@ -96,7 +97,7 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
                                 modules: vec![ready(V::unknown())],
                                 special_args: Attrs::default(),
                             });
-                        evaluate(&mut ev, spec)
+                        evaluate(&mut ev, spec, &versions)
                     })
                     .collect(),
                 _ => {
@@ -105,16 +106,17 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
                         dir.join("flake.nix").display()
                     );
                     match hosts::fallback(dir, &nix_files) {
-                        Discovery::Modules { roots } => vec![evaluate_paths(&files, roots)],
+                        Discovery::Modules { roots } => {
+                            vec![evaluate_paths(&files, roots, &versions)]
+                        }
                         Discovery::Flake { .. } => Vec::new(),
                     }
                 }
             }
         }
-        Discovery::Modules { roots } => vec![evaluate_paths(&files, roots.clone())],
+        Discovery::Modules { roots } => vec![evaluate_paths(&files, roots.clone(), &versions)],
     };
 
-    let versions = super::flake_lock::read(&base);
     let errors: Vec<SourceError> = files
         .all()
         .iter()
@@ -128,7 +130,6 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
         })
         .collect();
     for h in &mut hosts {
-        h.versions = versions.clone();
         h.source_errors.extend(errors.iter().cloned());
     }
     let mut sources = SourceDb::default();
@@ -142,7 +143,7 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
     })
 }
 
-fn evaluate_paths(files: &Files, roots: Vec<PathBuf>) -> Host {
+fn evaluate_paths(files: &Files, roots: Vec<PathBuf>, versions: &Versions) -> Host {
     let mut ev = Eval::new(files);
     let modules = roots
         .into_iter()
@@ -160,11 +161,19 @@ fn evaluate_paths(files: &Files, roots: Vec<PathBuf>) -> Host {
             modules,
             special_args: Attrs::default(),
         },
+        versions,
     )
 }
 
-fn evaluate(ev: &mut Eval, spec: HostSpec) -> Host {
+fn evaluate(ev: &mut Eval, spec: HostSpec, versions: &Versions) -> Host {
     let sys = ev.new_system(spec.modules, spec.special_args, Scope::Nixos);
-    let mut x = Extractor { ev, sys };
-    x.host(spec.name)
+    let nixpkgs_date = versions.nixpkgs.as_ref().and_then(|p| p.date.clone());
+    let mut host = Extractor {
+        ev,
+        sys,
+        nixpkgs_date,
+    }
+    .host(spec.name);
+    host.versions = versions.clone();
+    host
 }

@@ -73,6 +73,7 @@ pub fn classify_external(name: &str) -> Option<&'static str> {
         ("sops", "sops-nix"),
         ("agenix", "agenix"),
         ("home-manager", "home-manager"),
+        ("disko", "disko"),
         ("homemanager", "home-manager"),
     ] {
         if n.contains(needle) {
