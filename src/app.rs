@@ -115,16 +115,28 @@ fn map_locations(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
 fn load(input: &InputArgs) -> Result<Loaded, String> {
     let mut loaded = match &input.facts {
         Some(path) => {
-            let doc = read_facts(path)?;
+            let mut doc = read_facts(path)?;
+            // Facts from `nix eval` or the NixOS module name files, not lines: find them.
+            let sources = crate::eval::place_locations(&mut doc.hosts, None);
             Loaded {
                 hosts: doc.hosts,
-                sources: SourceDb::default(),
+                sources,
                 base: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
             }
         }
         None => {
-            let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
-            crate::nix::frontend::load(&path)?
+            let opts = crate::eval::EvalOptions {
+                timeout: std::time::Duration::from_secs(input.timeout.max(1)),
+                ..Default::default()
+            };
+            match (&input.flake, &input.file) {
+                (Some(reference), _) => crate::eval::load_flake(reference, &opts)?,
+                (None, Some(file)) => crate::eval::load_file(file, &opts)?,
+                (None, None) => {
+                    let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
+                    crate::nix::frontend::load(&path)?
+                }
+            }
         }
     };
     if let Some(name) = &input.host {
@@ -214,7 +226,12 @@ fn facts(args: &FactsArgs) -> Result<i32, String> {
     let loaded = load(&args.input)?;
     let doc = FactsDocument {
         schema_version: SCHEMA_VERSION,
-        frontend: "static".to_string(),
+        frontend: if args.input.flake.is_some() || args.input.file.is_some() {
+            "eval"
+        } else {
+            "static"
+        }
+        .to_string(),
         hosts: loaded.hosts,
     };
     let mut value = serde_json::to_value(&doc).map_err(|e| e.to_string())?;

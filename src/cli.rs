@@ -40,11 +40,20 @@ pub enum FailOn {
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
     /// A configuration folder or .nix file, read without Nix (default: the current folder).
-    #[arg(conflicts_with = "facts")]
+    #[arg(conflicts_with_all = ["facts", "flake", "file"])]
     pub path: Option<PathBuf>,
     /// Read facts JSON (from `impermalint facts` or the NixOS module) instead of .nix files.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["flake", "file"])]
     pub facts: Option<PathBuf>,
+    /// Evaluate a flake's nixosConfigurations with Nix: REF (every host) or REF#HOST.
+    #[arg(long, value_name = "REF[#HOST]", conflicts_with = "file")]
+    pub flake: Option<String>,
+    /// Evaluate a configuration.nix with Nix, as <nixpkgs/nixos> does.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Seconds one host's evaluation may take (with --flake or --file).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub timeout: u64,
     /// Only this host (a flake's nixosConfigurations name).
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,

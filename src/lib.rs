@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
 pub mod facts;
 pub mod knowledge;
 pub mod nix;

@@ -562,7 +562,10 @@ fn disko_filesystems_are_unknown_not_guessed() {
     assert!(!h.file_systems.complete);
     assert_eq!(h.file_systems.items[0].fs_type.value, None);
     let diags = lint(&loaded.hosts, &Settings::default(), &mut loaded.sources);
-    assert!(diags.is_empty(), "nothing to say without the filesystems: {diags:?}");
+    assert!(
+        diags.is_empty(),
+        "nothing to say without the filesystems: {diags:?}"
+    );
 }
 
 #[test]
@@ -573,8 +576,17 @@ fn systemd_initrd_default_follows_the_nixpkgs_pin() {
         )
     };
     let cfg = BASE.replace("boot.initrd.systemd.enable = true;", "");
-    let old = host(&[("configuration.nix", &cfg), ("flake.lock", &lock(1_700_000_000))]);
+    let old = host(&[
+        ("configuration.nix", &cfg),
+        ("flake.lock", &lock(1_700_000_000)),
+    ]);
     assert_eq!(old.boot.initrd_systemd.value, Some(false));
-    let new = host(&[("configuration.nix", &cfg), ("flake.lock", &lock(1_790_000_000))]);
-    assert_eq!(new.boot.initrd_systemd.value, None, "after the default changed it depends on stateVersion");
+    let new = host(&[
+        ("configuration.nix", &cfg),
+        ("flake.lock", &lock(1_790_000_000)),
+    ]);
+    assert_eq!(
+        new.boot.initrd_systemd.value, None,
+        "after the default changed it depends on stateVersion"
+    );
 }

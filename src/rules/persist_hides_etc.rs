@@ -24,6 +24,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             continue;
         };
         let mut names: Vec<String> = hidden.iter().map(|w| w.path.clone()).collect();
+        names.sort_unstable();
         names.dedup();
         let mut origins: Vec<&str> = hidden.iter().map(|w| w.origin.as_str()).collect();
         origins.sort_unstable();
