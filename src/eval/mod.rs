@@ -119,7 +119,29 @@ fn progress(enabled: bool, text: &str) {
 /// `check --flake REF[#HOST]`.
 pub fn load_flake(reference: &str, opts: &EvalOptions) -> Result<Loaded, String> {
     let (flake, host) = split_flake_ref(reference);
-    let dir = local_dir(&flake);
+    // Nix reads a bare word as a registry name; a folder of that name here is what users mean.
+    let is_bare = !flake.contains(':') && !flake.starts_with('.') && !flake.starts_with('/');
+    let flake = if is_bare && Path::new(&flake).join("flake.nix").is_file() {
+        format!("./{flake}")
+    } else {
+        flake
+    };
+    let dir = local_dir(&flake).or_else(|| {
+        if is_bare {
+            local_dir(&format!("./{flake}"))
+        } else {
+            None
+        }
+    });
+    if let Some(d) = &dir
+        && !d.join("flake.nix").is_file()
+    {
+        return Err(format!(
+            "{}: no flake.nix in this folder (use `impermalint check {}` for a configuration without a flake)",
+            d.display(),
+            flake
+        ));
+    }
     if dir.is_none() && (flake.starts_with('.') || flake.starts_with('/')) {
         return Err(format!(
             "{flake}: no such folder (a flake reference is a folder with flake.nix or a flake URL)"
