@@ -174,26 +174,11 @@ impl<'f> Eval<'f> {
                 self.apply(f, expr_thunk(arg, env.clone()), at)
             }
             ast::Expr::Select(s) => self.eval_select(s, env),
-            ast::Expr::HasAttr(h) => {
-                let Some(base) = h.expr() else {
-                    return V::unknown();
-                };
-                let mut cur = self.eval(&base, env);
-                let Some(path) = h.attrpath() else {
-                    return V::unknown();
-                };
-                for attr in path.attrs() {
-                    let Some(key) = self.attr_name(&attr, env) else {
-                        return V::unknown();
-                    };
-                    match self.select_key(&cur, &key) {
-                        Selected::Found(v) => cur = v,
-                        Selected::Missing => return V::bool(false),
-                        Selected::Unknown => return V::unknown(),
-                    }
-                }
-                V::bool(true)
-            }
+            ast::Expr::HasAttr(h) => match self.select_path(h.expr(), h.attrpath(), env) {
+                Selected::Found(_) => V::bool(true),
+                Selected::Missing => V::bool(false),
+                Selected::Unknown => V::unknown(),
+            },
             ast::Expr::IfElse(i) => {
                 let Some(c) = i.condition() else {
                     return V::unknown();
@@ -400,29 +385,37 @@ impl<'f> Eval<'f> {
     }
 
     fn eval_select(&mut self, s: &ast::Select, env: &Env) -> V {
-        let Some(base) = s.expr() else {
-            return V::unknown();
+        match self.select_path(s.expr(), s.attrpath(), env) {
+            Selected::Found(v) => v,
+            Selected::Missing => match s.default_expr() {
+                Some(d) => self.eval(&d, env),
+                None => V::unknown(),
+            },
+            Selected::Unknown => V::unknown(),
+        }
+    }
+
+    /// `base.a.b.c`, shared by selection and `?`.
+    fn select_path(
+        &mut self,
+        base: Option<ast::Expr>,
+        path: Option<ast::Attrpath>,
+        env: &Env,
+    ) -> Selected {
+        let (Some(base), Some(path)) = (base, path) else {
+            return Selected::Unknown;
         };
         let mut cur = self.eval(&base, env);
-        let Some(path) = s.attrpath() else {
-            return V::unknown();
-        };
         for attr in path.attrs() {
             let Some(key) = self.attr_name(&attr, env) else {
-                return V::unknown();
+                return Selected::Unknown;
             };
             match self.select_key(&cur, &key) {
                 Selected::Found(v) => cur = v,
-                Selected::Missing => {
-                    return match s.default_expr() {
-                        Some(d) => self.eval(&d, env),
-                        None => V::unknown(),
-                    };
-                }
-                Selected::Unknown => return V::unknown(),
+                other => return other,
             }
         }
-        cur
+        Selected::Found(cur)
     }
 
     /// `v.key`, for every kind of set-like value.
