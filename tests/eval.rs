@@ -590,3 +590,17 @@ fn systemd_initrd_default_follows_the_nixpkgs_pin() {
         "after the default changed it depends on stateVersion"
     );
 }
+
+#[test]
+fn nixos_defaults_read_by_configuration_code() {
+    // A common pattern: persist whatever host keys openssh uses.
+    let h = host(&[(
+        "configuration.nix",
+        r#"{ config, ... }: {
+  services.openssh.enable = true;
+  environment.persistence."/persist".files = map (k: k.path) config.services.openssh.hostKeys;
+}"#,
+    )]);
+    assert_eq!(persisted(&h), ["/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"]);
+    assert!(h.persistence.items[0].entries.complete);
+}

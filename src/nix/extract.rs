@@ -9,12 +9,6 @@ use crate::knowledge::{self, Scope};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// NixOS's default SSH host keys (services.openssh.hostKeys).
-const DEFAULT_HOST_KEYS: &[(&str, &str)] = &[
-    ("/etc/ssh/ssh_host_ed25519_key", "ed25519"),
-    ("/etc/ssh/ssh_host_rsa_key", "rsa"),
-];
-
 /// Scripted-initrd hooks the systemd initrd ignores.
 const SCRIPTED_HOOKS: &[&str] = &[
     "preDeviceCommands",
@@ -560,28 +554,22 @@ impl<'e, 'f> Extractor<'e, 'f> {
     }
 
     fn openssh(&mut self, enable: Fact<bool>) -> OpenSsh {
+        // Not set: the evaluator gives NixOS's default keys.
         let v = self.get(&path(&["services", "openssh", "hostKeys"]));
-        let mut host_keys = Collection::default();
-        if v.is_undefined() {
-            for (p, t) in DEFAULT_HOST_KEYS {
-                host_keys.items.push(HostKey {
-                    path: Fact::known(p.to_string(), None),
-                    key_type: Some(t.to_string()),
-                });
-            }
-        } else {
-            let (items, complete) = self.items(&v);
-            host_keys.complete = complete;
-            for item in items {
-                let p = self.field(&item, "path");
-                let t = self.field(&item, "type");
-                let path = self.str_fact_of(&p);
-                host_keys.complete &= path.value.is_some();
-                host_keys.items.push(HostKey {
-                    path,
-                    key_type: t.as_str().map(str::to_string),
-                });
-            }
+        let (items, complete) = self.items(&v);
+        let mut host_keys = Collection {
+            complete,
+            items: Vec::new(),
+        };
+        for item in items {
+            let p = self.field(&item, "path");
+            let t = self.field(&item, "type");
+            let path = self.str_fact_of(&p);
+            host_keys.complete &= path.value.is_some();
+            host_keys.items.push(HostKey {
+                path,
+                key_type: t.as_str().map(str::to_string),
+            });
         }
         OpenSsh { enable, host_keys }
     }

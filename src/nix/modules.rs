@@ -459,22 +459,16 @@ impl<'f> Eval<'f> {
             if decls.iter().any(|d| matches!(d.kind, Val::Attrs(_))) {
                 return view();
             }
-            // Options of nixpkgs and home-manager whose defaults the knowledge base knows.
+            // Options of nixpkgs and home-manager whose defaults are known.
             let dotted = path.iter().map(|p| &**p).collect::<Vec<_>>().join(".");
             let scope = self.systems[sys].scope;
-            if let Some(d) = knowledge::options(scope)
-                .find(|(o, _)| *o == dotted)
-                .and_then(|(_, d)| d)
-            {
-                return V::bool(d);
-            }
-            if scope == Scope::Nixos && dotted == "users.mutableUsers" {
-                return V::bool(true);
+            if let Some(v) = known_default(scope, &dotted) {
+                return v;
             }
             // On the way to an option with a known default (`config.networking` for
             // `config.networking.networkmanager.enable`): a set, read lazily.
             let prefix = format!("{dotted}.");
-            if knowledge::options(scope).any(|(o, d)| d.is_some() && o.starts_with(&prefix)) {
+            if known_default_paths(scope).any(|o| o.starts_with(&prefix)) {
                 return view();
             }
             return V::undefined();
@@ -592,5 +586,67 @@ impl<'f> Eval<'f> {
             .find(|(d, _)| d.conds.is_empty())
             .or(defs.first())
             .and_then(|(d, _)| d.at)
+    }
+}
+
+/// NixOS's default SSH host keys (services.openssh.hostKeys), path and type.
+pub const DEFAULT_HOST_KEYS: &[(&str, &str)] = &[
+    ("/etc/ssh/ssh_host_ed25519_key", "ed25519"),
+    ("/etc/ssh/ssh_host_rsa_key", "rsa"),
+];
+
+/// Options whose default the knowledge base or NixOS fixes, beyond the enable flags.
+const OTHER_DEFAULTS: &[&str] = &["users.mutableUsers", "services.openssh.hostKeys"];
+
+fn known_default_paths(scope: Scope) -> impl Iterator<Item = &'static str> {
+    let others = if scope == Scope::Nixos {
+        OTHER_DEFAULTS
+    } else {
+        &[]
+    };
+    knowledge::options(scope)
+        .filter(|(_, d)| d.is_some())
+        .map(|(o, _)| o)
+        .chain(others.iter().copied())
+}
+
+/// The value of an option nothing defines, when its default is known.
+fn known_default(scope: Scope, option: &str) -> Option<V> {
+    if let Some(d) = knowledge::options(scope)
+        .find(|(o, _)| *o == option)
+        .and_then(|(_, d)| d)
+    {
+        return Some(V::bool(d));
+    }
+    if scope != Scope::Nixos {
+        return None;
+    }
+    match option {
+        "users.mutableUsers" => Some(V::bool(true)),
+        "services.openssh.hostKeys" => {
+            let keys = DEFAULT_HOST_KEYS
+                .iter()
+                .map(|(path, kind)| {
+                    let mut a = Attrs::default();
+                    a.map.insert(
+                        "path".into(),
+                        Binding {
+                            value: ready(V::str(path, None)),
+                            at: None,
+                        },
+                    );
+                    a.map.insert(
+                        "type".into(),
+                        Binding {
+                            value: ready(V::str(kind, None)),
+                            at: None,
+                        },
+                    );
+                    ready(V::attrs(a, None))
+                })
+                .collect();
+            Some(V::list(keys, None))
+        }
+        _ => None,
     }
 }
