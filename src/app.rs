@@ -130,7 +130,13 @@ fn load(input: &InputArgs) -> Result<Loaded, String> {
                 ..Default::default()
             };
             match (&input.flake, &input.file) {
-                (Some(reference), _) => crate::eval::load_flake(reference, &opts)?,
+                // With --host, evaluate only that host.
+                (Some(reference), _) => match &input.host {
+                    Some(h) if !reference.contains('#') => {
+                        crate::eval::load_flake(&format!("{reference}#{h}"), &opts)?
+                    }
+                    _ => crate::eval::load_flake(reference, &opts)?,
+                },
                 (None, Some(file)) => crate::eval::load_file(file, &opts)?,
                 (None, None) => {
                     let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -162,11 +168,6 @@ fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
         (None, true) => Settings::default(),
         (None, false) => Settings::discover(base)?,
     };
-    for key in args.select.iter().chain(&args.ignore) {
-        if !settings::is_valid_key(key) {
-            return Err(format!("unknown rule `{key}` (see `impermalint rules`)"));
-        }
-    }
     if !args.select.is_empty() {
         s.select = Some(args.select.clone());
     }

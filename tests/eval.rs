@@ -601,6 +601,9 @@ fn nixos_defaults_read_by_configuration_code() {
   environment.persistence."/persist".files = map (k: k.path) config.services.openssh.hostKeys;
 }"#,
     )]);
-    assert_eq!(persisted(&h), ["/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"]);
+    assert_eq!(
+        persisted(&h),
+        ["/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"]
+    );
     assert!(h.persistence.items[0].entries.complete);
 }
