@@ -3,8 +3,9 @@
 //!
 //! Computed once per host so that every rule answers these questions the same way.
 
-use crate::facts::path::{is_at_or_under, normalize};
+use crate::facts::path::{ancestors, is_at_or_under, normalize};
 use crate::facts::{EntryKind, FileSystem, Host, Loc, PersistModule};
+use std::collections::HashMap;
 
 /// NixOS mounts these in the initrd whatever their neededForBoot says (`pathsNeededForBoot`).
 pub const PATHS_NEEDED_FOR_BOOT: &[&str] = &[
@@ -87,6 +88,8 @@ pub struct Analysis<'h> {
     pub persisted: Vec<Persisted<'h>>,
     /// All persistence entries are known (roots and their lists complete, host complete).
     pub persistence_complete: bool,
+    /// Indexes into `persisted` by path, in declaration order.
+    by_path: HashMap<String, Vec<usize>>,
 }
 
 impl<'h> Analysis<'h> {
@@ -122,11 +125,16 @@ impl<'h> Analysis<'h> {
                 });
             }
         }
+        let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in persisted.iter().enumerate() {
+            by_path.entry(p.path.clone()).or_default().push(i);
+        }
         Analysis {
             host,
             ephemeral,
             persisted,
             persistence_complete: complete,
+            by_path,
         }
     }
 
@@ -166,15 +174,25 @@ impl<'h> Analysis<'h> {
         Some(true)
     }
 
-    /// The persisted entry that covers `path`: a directory at or above it, or the same file.
+    /// Entries persisted at exactly this (normalised) path, in declaration order.
+    pub fn persisted_at(&self, path: &str) -> impl Iterator<Item = &Persisted<'h>> {
+        self.by_path
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.persisted[i])
+    }
+
+    /// The innermost persisted directory strictly above `path`.
+    pub fn enclosing_dir(&self, path: &str) -> Option<&Persisted<'h>> {
+        ancestors(path).find_map(|a| self.persisted_at(a).find(|p| p.kind == EntryKind::Dir))
+    }
+
+    /// The persisted entry that covers `path`: the same path, or a directory above it.
     pub fn covering(&self, path: &str) -> Option<&Persisted<'h>> {
-        self.persisted
-            .iter()
-            .filter(|p| match p.kind {
-                EntryKind::Dir => is_at_or_under(path, &p.path),
-                EntryKind::File => p.path == path,
-            })
-            .max_by_key(|p| p.path.len())
+        self.persisted_at(path)
+            .next()
+            .or_else(|| self.enclosing_dir(path))
     }
 
     /// Whether `path` survives a reboot: persisted, or on a persistent filesystem.

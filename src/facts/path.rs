@@ -48,6 +48,25 @@ pub fn is_strictly_under(inner: &str, outer: &str) -> bool {
     inner != outer && is_at_or_under(inner, outer)
 }
 
+/// The directories strictly above a normalised path, innermost first: `/a/b/c` gives `/a/b`,
+/// `/a`, `/`.
+pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut cur = Some(path);
+    std::iter::from_fn(move || {
+        let p = cur?;
+        if p == "/" {
+            cur = None;
+            return None;
+        }
+        let parent = match p.rfind('/') {
+            Some(0) | None => "/",
+            Some(i) => &p[..i],
+        };
+        cur = Some(parent);
+        Some(parent)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +87,12 @@ mod tests {
         assert!(!is_at_or_under("/etc/sshd", "/etc/ssh"));
         assert!(is_at_or_under("/anything", "/"));
         assert!(!is_strictly_under("/etc", "/etc"));
+    }
+
+    #[test]
+    fn ancestors_innermost_first() {
+        assert_eq!(ancestors("/a/b/c").collect::<Vec<_>>(), ["/a/b", "/a", "/"]);
+        assert_eq!(ancestors("/").count(), 0);
     }
 
     #[test]

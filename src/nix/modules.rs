@@ -43,9 +43,25 @@ struct Leaf {
     certain: bool,
 }
 
+/// Definitions one level below a path: by name, and those that reach every name (a set with
+/// unknown names, an unknown value, a view of another configuration).
+#[derive(Default)]
+struct Children {
+    by_key: HashMap<Rc<str>, Vec<Def>>,
+    any_key: Vec<AnyKey>,
+}
+
+enum AnyKey {
+    Unknown(Def),
+    Config(Def, usize, Vec<Rc<str>>),
+}
+
 pub struct ModuleSystem {
     /// NixOS or home-manager: which defaults apply to options nothing defines.
     pub scope: Scope,
+    defs_cache: HashMap<Vec<Rc<str>>, Rc<Vec<(Def, V)>>>,
+    decls_cache: HashMap<Vec<Rc<str>>, Rc<Vec<V>>>,
+    children_cache: HashMap<Vec<Rc<str>>, Rc<Children>>,
     defs: Vec<Def>,
     decls: Vec<Thunk>,
     pub args: Thunk,
@@ -125,6 +141,9 @@ impl<'f> Eval<'f> {
         args.partial = true;
         self.systems.push(ModuleSystem {
             scope,
+            defs_cache: HashMap::new(),
+            decls_cache: HashMap::new(),
+            children_cache: HashMap::new(),
             defs: Vec::new(),
             decls: Vec::new(),
             args: ready(V::attrs(args, None)),
@@ -290,62 +309,97 @@ impl<'f> Eval<'f> {
         }
     }
 
-    /// The definitions reaching `path`, properties read, conditions not yet decided.
-    fn defs_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Def, V)> {
-        let roots = self.systems[sys].defs.clone();
-        let mut cur: Vec<(Def, V)> = Vec::new();
-        for d in roots {
-            self.expand(d, &mut cur, 0);
+    /// The definitions reaching `path`, properties read, conditions not yet decided. Cached per
+    /// path, and built from the parent's definitions indexed by name, so reading many options
+    /// costs what their own definitions cost, not the whole configuration each time.
+    fn defs_at(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<Vec<(Def, V)>> {
+        if let Some(d) = self.systems[sys].defs_cache.get(path) {
+            return d.clone();
         }
-        for (i, key) in path.iter().enumerate() {
-            let mut next = Vec::new();
-            for (def, v) in cur {
-                let child = match &v.kind {
-                    Val::Attrs(a) => match a.get(key) {
-                        Some(b) => Some(Def {
+        let mut out = Vec::new();
+        match path.split_last() {
+            None => {
+                for d in self.systems[sys].defs.clone() {
+                    self.expand(d, &mut out, 0);
+                }
+            }
+            Some((key, parent)) => {
+                let children = self.children_at(sys, parent);
+                let mut raw: Vec<Def> = children.by_key.get(key).cloned().unwrap_or_default();
+                for any in &children.any_key {
+                    raw.push(match any {
+                        AnyKey::Unknown(def) => Def {
+                            value: ready(V::unknown()),
+                            ..def.clone()
+                        },
+                        AnyKey::Config(def, system, p) => {
+                            let (system, mut p) = (*system, p.clone());
+                            p.push(key.clone());
+                            Def {
+                                value: lazy(move |ev: &mut Eval| ev.config_value(system, &p)),
+                                ..def.clone()
+                            }
+                        }
+                    });
+                }
+                for d in raw {
+                    self.expand(d, &mut out, 0);
+                }
+            }
+        }
+        let out = Rc::new(out);
+        self.systems[sys]
+            .defs_cache
+            .insert(path.to_vec(), out.clone());
+        out
+    }
+
+    /// The definitions one level below `path`, by attribute name.
+    fn children_at(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<Children> {
+        if let Some(c) = self.systems[sys].children_cache.get(path) {
+            return c.clone();
+        }
+        let defs = self.defs_at(sys, path);
+        let mut children = Children::default();
+        for (def, v) in defs.iter() {
+            match &v.kind {
+                Val::Attrs(a) => {
+                    for (k, b) in a.map.iter() {
+                        let child = Def {
                             value: b.value.clone(),
                             at: b.at.or(def.at),
                             ..def.clone()
-                        }),
-                        None if a.partial => Some(Def {
-                            value: ready(V::unknown()),
-                            ..def.clone()
-                        }),
-                        None => None,
-                    },
-                    Val::Config(c) => {
-                        let (system, mut p) = (c.system, c.path.clone());
-                        p.push(key.clone());
-                        let value = lazy(move |ev: &mut Eval| ev.config_value(system, &p));
-                        Some(Def {
-                            value,
-                            ..def.clone()
-                        })
+                        };
+                        children.by_key.entry(k.clone()).or_default().push(child);
                     }
-                    Val::Unknown | Val::Undefined => Some(Def {
-                        value: ready(V::unknown()),
-                        ..def.clone()
-                    }),
-                    _ => None,
-                };
-                if let Some(child) = child {
-                    self.expand(child, &mut next, 0);
+                    if a.partial {
+                        children.any_key.push(AnyKey::Unknown(def.clone()));
+                    }
                 }
-            }
-            cur = next;
-            if cur.is_empty() {
-                let _ = i;
-                break;
+                Val::Config(c) => {
+                    children
+                        .any_key
+                        .push(AnyKey::Config(def.clone(), c.system, c.path.clone()))
+                }
+                Val::Unknown | Val::Undefined => {
+                    children.any_key.push(AnyKey::Unknown(def.clone()))
+                }
+                _ => {}
             }
         }
-        cur
+        let children = Rc::new(children);
+        self.systems[sys]
+            .children_cache
+            .insert(path.to_vec(), children.clone());
+        children
     }
 
     /// Decides conditions: drops definitions whose mkIf is false, marks unknown ones uncertain,
     /// and keeps the highest priority.
-    fn leaves(&mut self, defs: Vec<(Def, V)>) -> Vec<Leaf> {
+    fn leaves(&mut self, defs: &[(Def, V)]) -> Vec<Leaf> {
         let mut out: Vec<(i64, Leaf)> = Vec::new();
         for (def, value) in defs {
+            let value = value.clone();
             let mut certain = true;
             let mut dropped = false;
             for c in &def.conds {
@@ -383,22 +437,32 @@ impl<'f> Eval<'f> {
     }
 
     /// The option declaration (mkOption) at `path`, or a set of declarations under it.
-    fn decl_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<V> {
-        let decls = self.systems[sys].decls.clone();
-        let mut found = Vec::new();
-        'decl: for d in decls {
-            let mut v = self.force(&d);
-            for key in path {
-                match &v.kind {
-                    Val::Attrs(_) => match self.select_key(&v, key) {
-                        Selected::Found(x) => v = x,
-                        _ => continue 'decl,
-                    },
-                    _ => continue 'decl,
-                }
-            }
-            found.push(v);
+    fn decl_at(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<Vec<V>> {
+        if let Some(d) = self.systems[sys].decls_cache.get(path) {
+            return d.clone();
         }
+        let found: Vec<V> = match path.split_last() {
+            None => self.systems[sys]
+                .decls
+                .clone()
+                .iter()
+                .map(|d| self.force(d))
+                .collect(),
+            Some((key, parent)) => {
+                let mut found = Vec::new();
+                for v in self.decl_at(sys, parent).iter() {
+                    if let (Val::Attrs(_), Selected::Found(x)) = (&v.kind, self.select_key(v, key))
+                    {
+                        found.push(x);
+                    }
+                }
+                found
+            }
+        };
+        let found = Rc::new(found);
+        self.systems[sys]
+            .decls_cache
+            .insert(path.to_vec(), found.clone());
         found
     }
 
@@ -421,7 +485,7 @@ impl<'f> Eval<'f> {
 
     fn compute_config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
         let defs = self.defs_at(sys, path);
-        let leaves = self.leaves(defs);
+        let leaves = self.leaves(&defs);
         let view = || {
             V::new(
                 Val::Config(Rc::new(ConfigRef {
@@ -433,7 +497,7 @@ impl<'f> Eval<'f> {
         };
         if leaves.is_empty() {
             let decls = self.decl_at(sys, path);
-            for d in &decls {
+            for d in decls.iter() {
                 if let Val::Option(o) = &d.kind {
                     return match o.get("default") {
                         Some(b) => {
@@ -449,7 +513,7 @@ impl<'f> Eval<'f> {
                                 conds: Vec::new(),
                             };
                             self.expand(def, &mut expanded, 0);
-                            let leaves = self.leaves(expanded);
+                            let leaves = self.leaves(&expanded);
                             self.merge_leaves(leaves, view)
                         }
                         None => V::unknown(),
@@ -526,7 +590,7 @@ impl<'f> Eval<'f> {
         let defs = self.defs_at(sys, path);
         let mut names: BTreeMap<Rc<str>, ()> = BTreeMap::new();
         let mut complete = true;
-        for (def, v) in defs {
+        for (def, v) in defs.iter() {
             let mut dropped = false;
             for c in &def.conds {
                 if self.force(c).as_bool() == Some(false) {
@@ -550,7 +614,7 @@ impl<'f> Eval<'f> {
                 _ => complete = false,
             }
         }
-        for d in self.decl_at(sys, path) {
+        for d in self.decl_at(sys, path).iter() {
             if let Val::Attrs(a) = &d.kind {
                 names.extend(a.map.keys().map(|k| (k.clone(), ())));
             }
@@ -566,7 +630,7 @@ impl<'f> Eval<'f> {
     pub fn config_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<Thunk> {
         let defs = self.defs_at(sys, path);
         let mut out = Vec::new();
-        for (def, v) in defs {
+        for (def, v) in defs.iter() {
             if def
                 .conds
                 .iter()
@@ -574,7 +638,7 @@ impl<'f> Eval<'f> {
             {
                 continue;
             }
-            out.push(ready(v));
+            out.push(ready(v.clone()));
         }
         out
     }

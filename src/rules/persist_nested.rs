@@ -1,18 +1,10 @@
 //! IMP104: a persisted path inside another persisted directory, or the same path twice.
 
 use super::{Context, Sink};
-use crate::facts::EntryKind;
-use crate::facts::path::is_strictly_under;
 
 pub fn check(cx: &Context, out: &mut Sink) {
-    let all = &cx.analysis.persisted;
-    for (i, p) in all.iter().enumerate() {
-        // The innermost enclosing directory, or an earlier entry with the same path.
-        let outer = all
-            .iter()
-            .filter(|o| o.kind == EntryKind::Dir && is_strictly_under(&p.path, &o.path))
-            .max_by_key(|o| o.path.len());
-        if let Some(o) = outer {
+    for p in &cx.analysis.persisted {
+        if let Some(o) = cx.analysis.enclosing_dir(&p.path) {
             out.report(
                 p.at,
                 format!(
@@ -25,7 +17,8 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .with_related(o.at, format!("{} is persisted here", o.path));
             continue;
         }
-        if let Some(o) = all[..i].iter().find(|o| o.path == p.path) {
+        let first = cx.analysis.persisted_at(&p.path).next();
+        if let Some(o) = first.filter(|o| !std::ptr::eq(*o, p)) {
             out.report(
                 p.at,
                 format!(
