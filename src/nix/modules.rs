@@ -43,6 +43,9 @@ struct Leaf {
     certain: bool,
 }
 
+/// A path of attribute names below `config`.
+type OptionPath = Vec<Rc<str>>;
+
 /// Definitions one level below a path: by name, and those that reach every name (a set with
 /// unknown names, an unknown value, a view of another configuration).
 #[derive(Default)]
@@ -59,9 +62,9 @@ enum AnyKey {
 pub struct ModuleSystem {
     /// NixOS or home-manager: which defaults apply to options nothing defines.
     pub scope: Scope,
-    defs_cache: HashMap<Vec<Rc<str>>, Rc<Vec<(Def, V)>>>,
-    decls_cache: HashMap<Vec<Rc<str>>, Rc<Vec<V>>>,
-    children_cache: HashMap<Vec<Rc<str>>, Rc<Children>>,
+    defs_cache: HashMap<OptionPath, Rc<Vec<(Def, V)>>>,
+    decls_cache: HashMap<OptionPath, Rc<Vec<V>>>,
+    children_cache: HashMap<OptionPath, Rc<Children>>,
     defs: Vec<Def>,
     decls: Vec<Thunk>,
     pub args: Thunk,
