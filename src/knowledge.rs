@@ -33,7 +33,7 @@ pub struct ModuleInfo {
     pub state: Vec<String>,
     #[serde(default)]
     pub dynamic: Vec<String>,
-    #[allow(dead_code)]
+    /// The module the facts were checked against.
     pub source: String,
 }
 

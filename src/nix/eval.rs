@@ -442,11 +442,9 @@ impl<'f> Eval<'f> {
                 }
                 Selected::Found(V::new(Val::External(format!("{name}.{key}").into()), v.at))
             }
-            Val::Prop(_) => {
-                // A property used as a set (rare): look through mkIf/mkOverride to its content.
-                Selected::Unknown
-            }
-            Val::Unknown | Val::Undefined => Selected::Unknown,
+            // A property read as a set (`(mkIf c { a = 1; }).a`) means nothing certain in Nix
+            // either; like undefined and unknown values, it is unknown.
+            Val::Prop(_) | Val::Unknown | Val::Undefined => Selected::Unknown,
             _ => Selected::Missing,
         }
     }
