@@ -328,17 +328,6 @@ impl<'h> Analysis<'h> {
             .filter(|fs| fs.fs_type.as_str() == Some("tmpfs"))
             .filter_map(|fs| fs.options.get().map(|o| (fs, o.as_slice())))
     }
-
-    /// Any enabled persistence declared at all (known entries or roots)?
-    pub fn has_persistence(&self) -> bool {
-        !self.persisted.is_empty()
-            || self
-                .host
-                .persistence
-                .items
-                .iter()
-                .any(|r| !r.enable.is_false())
-    }
 }
 
 fn detect_ephemeral(host: &Host) -> Ephemeral {

@@ -58,6 +58,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Adds a secondary place, when it is known.
+    pub fn with_related(&mut self, at: Option<&Loc>, message: impl Into<String>) -> &mut Self {
+        if let Some(at) = at {
+            self.related.push(Related {
+                at: at.clone(),
+                message: message.into(),
+            });
+        }
+        self
+    }
+
     /// Sort key: file, position, code; file-less findings last.
     pub fn sort_key(&self) -> (bool, String, u32, &'static str, String) {
         match &self.at {

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use rnix::SyntaxKind;
+use std::collections::HashMap;
 
 const MARKER: &str = "impermalint:";
 
@@ -42,21 +43,12 @@ fn names(codes: &[String], d: &Diagnostic) -> bool {
         .any(|c| c.eq_ignore_ascii_case(d.code) || c == d.rule || c.eq_ignore_ascii_case("all"))
 }
 
-/// Start offsets of the bindings enclosing a range, innermost first.
-fn enclosing_bindings(text: &str, start: usize) -> Vec<usize> {
-    if !text.contains(MARKER) {
-        return Vec::new();
-    }
-    let parse = rnix::Root::parse(text);
-    if !parse.errors().is_empty() {
-        return Vec::new();
-    }
-    let root = parse.syntax();
+/// Start offsets of the bindings enclosing an offset, innermost first.
+fn enclosing_bindings(root: &rnix::SyntaxNode, start: usize) -> Vec<usize> {
     let Ok(offset) = u32::try_from(start) else {
         return Vec::new();
     };
-    let token = root.token_at_offset(offset.into()).right_biased();
-    let Some(token) = token else {
+    let Some(token) = root.token_at_offset(offset.into()).right_biased() else {
         return Vec::new();
     };
     token
@@ -67,8 +59,10 @@ fn enclosing_bindings(text: &str, start: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Drops the findings an allow comment covers.
+/// Drops the findings an allow comment covers. Only files that contain an allow comment are
+/// parsed, each once.
 pub fn apply(diags: Vec<Diagnostic>, db: &mut SourceDb) -> Vec<Diagnostic> {
+    let mut trees: HashMap<String, Option<rnix::SyntaxNode>> = HashMap::new();
     diags
         .into_iter()
         .filter(|d| {
@@ -77,9 +71,18 @@ pub fn apply(diags: Vec<Diagnostic>, db: &mut SourceDb) -> Vec<Diagnostic> {
                 return true;
             };
             let text = &file.text;
+            if !text.contains(MARKER) {
+                return true;
+            }
+            let tree = trees.entry(at.file.clone()).or_insert_with(|| {
+                let parse = rnix::Root::parse(text);
+                parse.errors().is_empty().then(|| parse.syntax())
+            });
             let start = at.start as usize;
             let mut places = vec![start];
-            places.extend(enclosing_bindings(text, start));
+            if let Some(root) = tree {
+                places.extend(enclosing_bindings(root, start));
+            }
             !places.iter().any(|&p| {
                 comments_above(text, p)
                     .filter_map(allowed_on)

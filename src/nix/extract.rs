@@ -42,17 +42,7 @@ fn join(base: &[Rc<str>], more: &[&str]) -> Vec<Rc<str>> {
 impl<'e, 'f> Extractor<'e, 'f> {
     pub fn loc(&self, span: Option<Span>) -> Option<Loc> {
         let s = span?;
-        Some(Loc {
-            file: self
-                .ev
-                .files
-                .by_id(s.file)
-                .path
-                .to_string_lossy()
-                .into_owned(),
-            start: s.start,
-            end: s.end,
-        })
+        Some(file_loc(self.ev.files, s.file, s.start, s.end))
     }
 
     fn get(&mut self, p: &[Rc<str>]) -> V {

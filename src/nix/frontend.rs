@@ -80,6 +80,8 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
     let discovery = hosts::discover(&path, &nix_files);
     let mut hosts: Vec<Host> = match &discovery {
         Discovery::Flake { dir } => {
+            // Values are per thread (Rc), so each host's thread reads the flake's outputs again;
+            // the parsed files are shared, and the outputs themselves are cheap to evaluate.
             let names = {
                 let mut ev = Eval::new(&files);
                 hosts::flake_hosts(&mut ev, dir)

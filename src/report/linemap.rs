@@ -38,22 +38,6 @@ impl LineMap {
             utf16_column: prefix.encode_utf16().count(),
         }
     }
-
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// The byte range of a 1-based line, without its line break.
-    pub fn line_range(&self, text: &str, line: usize) -> Option<(usize, usize)> {
-        let start = *self.starts.get(line.checked_sub(1)?)?;
-        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
-        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end - 1
-        } else {
-            end
-        };
-        Some((start, end.max(start)))
-    }
 }
 
 #[cfg(test)]
@@ -68,7 +52,6 @@ mod tests {
         let p = map.position(text, x);
         assert_eq!((p.line, p.column, p.utf16_column), (2, 3, 3));
         assert_eq!(map.position(text, 0).line, 1);
-        assert_eq!(map.line_range(text, 1), Some((0, 1)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the configuration's own environment.etc / home.file entries plus what the knowledge base says
 //! the enabled modules write.
 
-use crate::facts::path::{join, normalize};
+use crate::facts::path::{is_at_or_under, join, normalize};
 use crate::facts::{HomeUser, Host, Loc};
 use crate::knowledge::{self, Scope};
 use crate::settings::Settings;
@@ -13,6 +13,14 @@ pub struct Written<'h> {
     /// The option or entry that writes it ("services.openssh.enable", "environment.etc").
     pub origin: String,
     pub at: Option<&'h Loc>,
+}
+
+/// The written files at or below a persisted directory: what mounting it hides.
+pub fn hidden_by<'w, 'h>(written: &'w [Written<'h>], dir: &str) -> Vec<&'w Written<'h>> {
+    written
+        .iter()
+        .filter(|w| is_at_or_under(&w.path, dir))
+        .collect()
 }
 
 /// Files NixOS writes under /etc (absolute paths).

@@ -4,7 +4,7 @@
 //! read into the binary here; `explain`, SARIF and the LSP all use that one document.
 
 use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Host, Loc};
 use crate::settings::Settings;
 
@@ -162,18 +162,6 @@ impl<'a> Sink<'a> {
 
     pub fn finish(self) -> Vec<Diagnostic> {
         self.out
-    }
-}
-
-impl Diagnostic {
-    pub fn with_related(&mut self, at: Option<&Loc>, message: impl Into<String>) -> &mut Self {
-        if let Some(at) = at {
-            self.related.push(Related {
-                at: at.clone(),
-                message: message.into(),
-            });
-        }
-        self
     }
 }
 

@@ -1,6 +1,6 @@
 //! IMP101: a persisted directory at or above files NixOS writes into /etc.
 
-use super::etc_targets::etc_files;
+use super::etc_targets::{etc_files, hidden_by};
 use super::{Context, Sink, list_some};
 use crate::facts::EntryKind;
 use crate::facts::path::is_at_or_under;
@@ -16,10 +16,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if !is_at_or_under(&p.path, "/etc") {
             continue;
         }
-        let hidden: Vec<_> = written
-            .iter()
-            .filter(|w| is_at_or_under(&w.path, &p.path))
-            .collect();
+        let hidden = hidden_by(&written, &p.path);
         let Some(first) = hidden.first() else {
             continue;
         };

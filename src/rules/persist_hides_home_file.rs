@@ -1,6 +1,6 @@
 //! IMP102: a persisted home directory at or above files home-manager links.
 
-use super::etc_targets::{home_dir, home_files};
+use super::etc_targets::{hidden_by, home_dir, home_files};
 use super::{Context, Sink, list_some};
 use crate::facts::EntryKind;
 use crate::facts::path::is_at_or_under;
@@ -24,10 +24,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             if p.path == home || !is_at_or_under(&p.path, &home) {
                 continue;
             }
-            let hidden: Vec<_> = written
-                .iter()
-                .filter(|w| is_at_or_under(&w.path, &p.path))
-                .collect();
+            let hidden = hidden_by(&written, &p.path);
             let Some(first) = hidden.first() else {
                 continue;
             };
