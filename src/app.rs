@@ -112,12 +112,15 @@ fn map_locations(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
     }
 }
 
-fn load(input: &InputArgs) -> Result<Loaded, String> {
+fn load(input: &InputArgs, allow: &[PathBuf]) -> Result<Loaded, String> {
     let mut loaded = match &input.facts {
         Some(path) => {
             let mut doc = read_facts(path)?;
-            // Facts from `nix eval` or the NixOS module name files, not lines: find them.
-            let sources = crate::eval::place_locations(&mut doc.hosts, None);
+            // Facts from `nix eval` or the NixOS module name files, not lines: find them, in
+            // the facts file's tree only.
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            let access = crate::access::Access::for_check(dir.unwrap_or(Path::new(".")), allow)?;
+            let sources = crate::eval::place_locations(&mut doc.hosts, None, &access);
             Loaded {
                 hosts: doc.hosts,
                 sources,
@@ -127,6 +130,7 @@ fn load(input: &InputArgs) -> Result<Loaded, String> {
         None => {
             let opts = crate::eval::EvalOptions {
                 timeout: std::time::Duration::from_secs(input.timeout.max(1)),
+                allow: allow.to_vec(),
                 ..Default::default()
             };
             match (&input.flake, &input.file) {
@@ -140,7 +144,7 @@ fn load(input: &InputArgs) -> Result<Loaded, String> {
                 (None, Some(file)) => crate::eval::load_file(file, &opts)?,
                 (None, None) => {
                     let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
-                    crate::nix::frontend::load(&path)?
+                    crate::nix::frontend::load_with(&path, allow)?
                 }
             }
         }
@@ -160,6 +164,59 @@ fn load(input: &InputArgs) -> Result<Loaded, String> {
         }
     }
     Ok(loaded)
+}
+
+/// Where the input lives: where impermalint.toml is looked for.
+fn input_dir(input: &InputArgs) -> PathBuf {
+    let local = |p: &Path| {
+        if p.is_dir() {
+            p.to_path_buf()
+        } else {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        }
+    };
+    if let Some(f) = &input.facts {
+        return local(f);
+    }
+    if let Some(f) = &input.file {
+        return local(f);
+    }
+    if let Some(reference) = &input.flake {
+        let path = reference.split('#').next().unwrap_or(".");
+        let path = path.strip_prefix("path:").unwrap_or(path);
+        return if Path::new(path).is_dir() {
+            PathBuf::from(path)
+        } else {
+            PathBuf::from(".")
+        };
+    }
+    input
+        .path
+        .as_deref()
+        .map_or_else(|| PathBuf::from("."), local)
+}
+
+/// The folders besides the checked tree that may be read: `--allow-path` and the config
+/// file's `allow-path` (said on stderr, since a config file in a pull request could name one).
+fn allowed(input: &InputArgs, settings: &Settings) -> Vec<PathBuf> {
+    for p in &settings.allow_path {
+        eprintln!(
+            "impermalint: also reading below {} (allow-path in {})",
+            p.display(),
+            settings
+                .source
+                .as_deref()
+                .map_or_else(String::new, |s| s.display().to_string())
+        );
+    }
+    input
+        .allow_path
+        .iter()
+        .chain(&settings.allow_path)
+        .cloned()
+        .collect()
 }
 
 fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
@@ -188,7 +245,7 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
     let mut diags = crate::suppress::apply(diags, sources);
     diags.sort_by_key(|d| (d.sort_key(), d.host.clone()));
     diags.dedup();
-    diags
+    Diagnostic::merge_hosts(diags)
 }
 
 fn check(args: &CheckArgs) -> Result<i32, String> {
@@ -201,16 +258,25 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     {
         return Err(format!("unknown rule `{key}` (see `impermalint rules`)"));
     }
-    let mut loaded = load(&args.input)?;
-    let settings = resolve_settings(args, &loaded.base)?;
+    let settings = resolve_settings(args, &input_dir(&args.input))?;
+    let allow = allowed(&args.input, &settings);
+    let mut loaded = load(&args.input, &allow)?;
     let diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+    let coverage = report::Coverage::of(&loaded.hosts);
     let color = args.format == report::Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut stdout = std::io::stdout().lock();
-    report::write(args.format, &diags, &mut loaded.sources, &mut stdout, color)
-        .and_then(|_| stdout.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
+    report::write(
+        args.format,
+        &diags,
+        &coverage,
+        &mut loaded.sources,
+        &mut stdout,
+        color,
+    )
+    .and_then(|_| stdout.flush())
+    .map_err(|e| format!("cannot write the report: {e}"))?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -224,7 +290,8 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
 }
 
 fn facts(args: &FactsArgs) -> Result<i32, String> {
-    let loaded = load(&args.input)?;
+    let settings = Settings::discover(&input_dir(&args.input))?;
+    let loaded = load(&args.input, &allowed(&args.input, &settings))?;
     let doc = FactsDocument {
         schema_version: SCHEMA_VERSION,
         frontend: if args.input.flake.is_some() || args.input.file.is_some() {

@@ -57,6 +57,10 @@ pub struct InputArgs {
     /// Only this host (a flake's nixosConfigurations name).
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,
+    /// Also read files below this folder (repeatable). Without it, only the checked tree is
+    /// read: the folder given, or the git work tree that contains it.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -54,7 +54,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub at: Option<Loc>,
     pub related: Vec<Related>,
+    /// The first host the finding belongs to (None outside named hosts).
     pub host: Option<String>,
+    /// Every host in which the same finding holds at the same place: one cause, one diagnostic.
+    pub hosts: Vec<String>,
 }
 
 impl Diagnostic {
@@ -67,6 +70,33 @@ impl Diagnostic {
             });
         }
         self
+    }
+
+    /// Merges findings that differ only by host into one that names every host.
+    pub fn merge_hosts(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        for d in &mut diags {
+            d.hosts = d.host.iter().cloned().collect();
+        }
+        let mut out: Vec<Diagnostic> = Vec::new();
+        let mut index: std::collections::HashMap<(&'static str, Option<Loc>, String), usize> =
+            std::collections::HashMap::new();
+        for d in diags {
+            let key = (d.code, d.at.clone(), d.message.clone());
+            match index.get(&key) {
+                Some(&i) => {
+                    for h in d.hosts {
+                        if !out[i].hosts.contains(&h) {
+                            out[i].hosts.push(h);
+                        }
+                    }
+                }
+                None => {
+                    index.insert(key, out.len());
+                    out.push(d);
+                }
+            }
+        }
+        out
     }
 
     /// Sort key: file, position, code; file-less findings last.

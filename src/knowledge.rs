@@ -12,6 +12,8 @@ pub enum Scope {
     #[default]
     Nixos,
     HomeManager,
+    /// A flake-parts flake's own module system (`mkFlake`).
+    FlakeParts,
 }
 
 /// One module description.

@@ -3,6 +3,7 @@
 //! Frontends build [`facts`] (the static evaluator in [`nix`], or saved facts JSON); [`rules`]
 //! turn facts into [`diagnostic`]s; [`report`] renders them.
 
+pub mod access;
 pub mod analysis;
 pub mod app;
 pub mod cli;

@@ -21,6 +21,8 @@ struct RawConfig {
     extra_etc: Vec<String>,
     #[serde(default)]
     skip: Vec<String>,
+    #[serde(default)]
+    allow_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -36,6 +38,8 @@ pub struct Settings {
     pub skip_base: Option<PathBuf>,
     /// The config file that was read, if any.
     pub source: Option<PathBuf>,
+    /// Folders besides the checked tree whose files may be read (relative to the config file).
+    pub allow_path: Vec<PathBuf>,
 }
 
 fn matches_rule(key: &str, rule: &Rule) -> bool {
@@ -78,18 +82,24 @@ impl Settings {
         self.skip.iter().any(|p| p.matches_path(rel))
     }
 
-    /// Reads `impermalint.toml` from `start` or the nearest folder above it.
+    /// Reads `impermalint.toml` from `start` or the nearest folder above it, up to the top of
+    /// the git work tree that holds `start` (never from folders above the checked tree).
     pub fn discover(start: &Path) -> Result<Settings, String> {
         let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-        let mut dir = if start.is_dir() {
-            Some(start.as_path())
+        let first = if start.is_dir() {
+            start.as_path()
         } else {
-            start.parent()
+            start.parent().unwrap_or(Path::new("/"))
         };
+        let top = crate::access::git_work_tree(first).unwrap_or_else(|| first.to_path_buf());
+        let mut dir = Some(first);
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
             if candidate.is_file() {
                 return Settings::load(&candidate);
+            }
+            if d == top {
+                break;
             }
             dir = d.parent();
         }
@@ -101,7 +111,9 @@ impl Settings {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let raw: RawConfig =
             toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+        let here = path.parent().unwrap_or(Path::new("."));
         let mut settings = Settings {
+            allow_path: raw.allow_path.iter().map(|p| here.join(p)).collect(),
             select: raw.select,
             ignore: raw.ignore,
             extra_etc: raw.extra_etc,

@@ -1,5 +1,6 @@
 //! Source texts the reporters show, by path: what a frontend read, else read from disk on demand.
 
+use crate::access::Access;
 use crate::report::linemap::{LineMap, Position};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,9 +15,19 @@ pub struct SourceFile {
 #[derive(Default)]
 pub struct SourceDb {
     files: HashMap<PathBuf, Option<SourceFile>>,
+    /// Files not inserted are read through this, confined to the checked tree; without it,
+    /// nothing is read from disk (a diagnostic about such a file names its path only).
+    access: Option<Access>,
 }
 
 impl SourceDb {
+    pub fn confined(access: Access) -> SourceDb {
+        SourceDb {
+            files: HashMap::new(),
+            access: Some(access),
+        }
+    }
+
     pub fn insert(&mut self, path: PathBuf, text: Arc<str>) {
         let lines = LineMap::new(&text);
         self.files
@@ -26,10 +37,11 @@ impl SourceDb {
     /// The file's text, reading it from disk the first time (None when unreadable).
     pub fn get(&mut self, path: &str) -> Option<&SourceFile> {
         let key = PathBuf::from(path);
+        let access = self.access.as_ref();
         self.files
             .entry(key.clone())
             .or_insert_with(|| {
-                let bytes = std::fs::read(&key).ok()?;
+                let (_, bytes) = access?.read(&key).ok()?;
                 let text: Arc<str> = String::from_utf8_lossy(&bytes).into();
                 let lines = LineMap::new(&text);
                 Some(SourceFile {

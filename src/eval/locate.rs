@@ -3,6 +3,7 @@
 //! indexed by its string literals and by the full attribute path of each binding; a fact is then
 //! placed on the literal holding its value, or on the binding of its option.
 
+use crate::access::Access;
 use crate::facts::{Fact, Host, Loc};
 use rnix::SyntaxKind;
 use rnix::ast::{self, InterpolPart};
@@ -30,6 +31,8 @@ enum Needle<'a> {
 pub struct Locator {
     /// The checkout a flake was copied from, to map `/nix/store/…-source/x.nix` back to `x.nix`.
     local: Option<PathBuf>,
+    /// Only files inside the checked tree are read.
+    access: Access,
     files: HashMap<String, Option<FileIndex>>,
 }
 
@@ -40,8 +43,9 @@ fn store_source_rest(file: &str) -> Option<&str> {
     (name.len() > 33 && name.ends_with("-source")).then_some(rest)
 }
 
-fn index(path: PathBuf) -> Option<FileIndex> {
-    let text: Arc<str> = std::fs::read_to_string(&path).ok()?.into();
+fn index(access: &Access, path: PathBuf) -> Option<FileIndex> {
+    let (_, bytes) = access.read(&path).ok()?;
+    let text: Arc<str> = String::from_utf8(bytes).ok()?.into();
     let parse = rnix::Root::parse(&text);
     if !parse.errors().is_empty() {
         return Some(FileIndex {
@@ -112,8 +116,9 @@ fn attr_names(p: &ast::Attrpath) -> Vec<String> {
 }
 
 impl Locator {
-    pub fn new(local: Option<&Path>) -> Self {
+    pub fn new(local: Option<&Path>, access: Access) -> Self {
         Locator {
+            access,
             local: local.map(Path::to_path_buf),
             files: HashMap::new(),
         }
@@ -130,6 +135,7 @@ impl Locator {
 
     fn file(&mut self, file: &str) -> Option<&FileIndex> {
         let local = self.local.clone();
+        let access = self.access.clone();
         self.files
             .entry(file.to_string())
             .or_insert_with(|| {
@@ -137,7 +143,7 @@ impl Locator {
                     (Some(rest), Some(dir)) if dir.join(rest).is_file() => dir.join(rest),
                     _ => PathBuf::from(file),
                 };
-                index(mapped)
+                index(&access, mapped)
             })
             .as_ref()
     }

@@ -5,8 +5,9 @@
 mod locate;
 mod process;
 
+use crate::access::Access;
 use crate::app::Loaded;
-use crate::facts::{Host, Versions};
+use crate::facts::Host;
 use crate::knowledge::{self, Scope};
 use crate::source::SourceDb;
 use std::io::IsTerminal;
@@ -25,6 +26,17 @@ pub struct EvalOptions {
     pub timeout: Duration,
     /// Hosts evaluated at once.
     pub jobs: usize,
+    /// Folders besides the checked tree whose files may be read (to place findings).
+    pub allow: Vec<PathBuf>,
+}
+
+impl EvalOptions {
+    /// Source files are read only inside the configuration's tree (or the current folder's,
+    /// for a remote flake) and the allowed folders.
+    fn access(&self, local: Option<&Path>) -> Result<Access, String> {
+        let here = PathBuf::from(".");
+        Access::for_check(local.unwrap_or(&here), &self.allow)
+    }
 }
 
 impl Default for EvalOptions {
@@ -35,6 +47,7 @@ impl Default for EvalOptions {
         EvalOptions {
             timeout: Duration::from_secs(600),
             jobs,
+            allow: Vec::new(),
         }
     }
 }
@@ -201,11 +214,8 @@ pub fn load_flake(reference: &str, opts: &EvalOptions) -> Result<Loaded, String>
         eprint!("\r\x1b[2K");
     }
     let mut hosts = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let versions = dir
-        .as_deref()
-        .map(crate::nix::flake_lock::read)
-        .unwrap_or_default();
-    finish(&mut hosts, dir.as_deref(), versions)
+    let access = opts.access(dir.as_deref())?;
+    finish(&mut hosts, dir.as_deref(), &access)
 }
 
 /// `check --file configuration.nix`: evaluated as `<nixpkgs/nixos>` would.
@@ -231,18 +241,15 @@ pub fn load_file(file: &Path, opts: &EvalOptions) -> Result<Loaded, String> {
     let host: Host = serde_json::from_str(&out)
         .map_err(|e| format!("the extractor's output does not fit the facts schema: {e}"))?;
     let dir = abs.parent().map(Path::to_path_buf);
-    let versions = dir
-        .as_deref()
-        .map(crate::nix::flake_lock::read)
-        .unwrap_or_default();
-    finish(&mut vec![host], dir.as_deref(), versions)
+    let access = opts.access(dir.as_deref())?;
+    finish(&mut vec![host], dir.as_deref(), &access)
 }
 
 /// Places file-level locations (as `nix eval` and the NixOS module write them) on their lines,
 /// and returns the sources read on the way.
-pub fn place_locations(hosts: &mut [Host], local: Option<&Path>) -> SourceDb {
-    let mut sources = SourceDb::default();
-    let mut locator = locate::Locator::new(local);
+pub fn place_locations(hosts: &mut [Host], local: Option<&Path>, access: &Access) -> SourceDb {
+    let mut sources = SourceDb::confined(access.clone());
+    let mut locator = locate::Locator::new(local, access.clone());
     for h in hosts.iter_mut() {
         locator.host(h);
     }
@@ -252,15 +259,14 @@ pub fn place_locations(hosts: &mut [Host], local: Option<&Path>) -> SourceDb {
     sources
 }
 
-fn finish(
-    hosts: &mut Vec<Host>,
-    local: Option<&Path>,
-    versions: Versions,
-) -> Result<Loaded, String> {
+fn finish(hosts: &mut Vec<Host>, local: Option<&Path>, access: &Access) -> Result<Loaded, String> {
+    let versions = local
+        .map(|d| crate::nix::flake_lock::read(access, d))
+        .unwrap_or_default();
     for h in hosts.iter_mut() {
         h.versions = versions.clone();
     }
-    let sources = place_locations(hosts, local);
+    let sources = place_locations(hosts, local, access);
     let base = local
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));

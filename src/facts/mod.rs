@@ -162,6 +162,18 @@ pub struct Host {
     /// Files that could not be parsed or read, with the position of the problem.
     #[serde(default)]
     pub source_errors: Vec<SourceError>,
+    /// What the frontend could not read or evaluate (a module from an unknown input, a file
+    /// outside the checked tree, a value it could not compute): the host's blind spots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
+}
+
+/// One blind spot: what was not read, and where it was asked for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Unread {
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Loc>,
 }
 
 fn yes() -> bool {

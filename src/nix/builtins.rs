@@ -122,7 +122,47 @@ prims! {
     PathExists 1 "pathExists";
     BaseNameOf 1 "baseNameOf";
     TypeOf 1 "typeOf";
-    Unknown1 1 "readFile" | "fileContents" | "fromJSON" | "toJSON" | "fromTOML" | "derivation" | "fetchTarball" | "fetchurl" | "fetchGit" | "getFlake" | "readDir" | "getEnv" | "hashString" | "toFile";
+    Unknown1 1 "toJSON" | "derivation" | "getFlake" | "getEnv" | "hashString" | "toFile";
+    // more builtins (builtins_more.rs)
+    Match 2 "match";
+    Split 2 "split";
+    Substring 3 "substring";
+    ReplaceStrings 3 "replaceStrings";
+    HasInfix 2 "hasInfix";
+    HasExtOf 2 "__hasExtOf";
+    SetAttrByPath 2 "setAttrByPath";
+    GetAttrFromPath 2 "getAttrFromPath";
+    FunctionArgs 1 "functionArgs";
+    AssertMsg 2 "assertMsg";
+    FromJson 1 "fromJSON";
+    FromToml 1 "fromTOML";
+    Extend 1 "extend";
+    ExtendStep 2 "__extendStep";
+    Fetch 1 "fetchTarball" | "fetchGit" | "fetchurl" | "fetchTree" | "fetchFromGitHub";
+    // reading the checked tree (reads.rs)
+    ReadFile 1 "readFile" | "fileContents";
+    ReadDir 1 "readDir";
+    ReadFileType 1 "readFileType";
+    ListFilesRecursive 1 "__listFilesRecursive";
+    ImportTree 1 "__importTree";
+    FilesetToList 1 "__filesetToList";
+    FileFilter 2 "__fileFilter";
+    FilesetUnions 1 "__filesetUnions";
+    FilesetUnion 2 "__filesetUnion";
+    FilesetDifference 2 "__filesetDifference";
+    FilesetIntersection 2 "__filesetIntersection";
+    FilesetMaybeMissing 1 "__filesetMaybeMissing";
+    // flake-parts (flake_parts.rs)
+    MkFlake 2 "__mkFlake";
+    WithSystem 2 "__withSystem";
+    ModuleWithSystem 1 "__moduleWithSystem";
+    ImportApply 2 "__importApply";
+    // lib.types (types.rs)
+    TypeConstructor1 2 "__typeConstructor1";
+    TypeConstructor2 3 "__typeConstructor2";
+    SubmoduleType 1 "__submodule";
+    SubmoduleWithType 1 "__submoduleWith";
+    CoercedToType 3 "__coercedTo";
 }
 
 /// Names available without `builtins.` in Nix.
@@ -166,11 +206,12 @@ pub fn prim_value(p: Prim) -> V {
 
 fn prim_set(partial: bool) -> Attrs {
     let mut attrs = Attrs {
-        map: BTreeMap::new(),
         partial,
+        ..Attrs::default()
     };
     for &p in Prim::ALL {
-        for name in p.names() {
+        // Internal functions have `__` names: reached only through their namespace.
+        for name in p.names().iter().filter(|n| !n.starts_with("__")) {
             attrs.map.insert(
                 (*name).into(),
                 Binding {
@@ -205,14 +246,19 @@ pub fn lib_value() -> V {
             },
         );
     }
-    // Types only matter to Nix's type checks; a configuration never reads them back.
-    attrs.map.insert(
-        "types".into(),
-        Binding {
-            value: ready(V::unknown()),
-            at: None,
-        },
-    );
+    for (ns, v) in [
+        ("fileset", super::builtins_more::fileset_namespace()),
+        ("filesystem", super::builtins_more::filesystem_namespace()),
+        ("types", super::types::namespace()),
+    ] {
+        attrs.map.insert(
+            ns.into(),
+            Binding {
+                value: ready(v),
+                at: None,
+            },
+        );
+    }
     V::attrs(attrs, None)
 }
 
@@ -295,13 +341,40 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             V::list(items, at)
         }
         Update => {
+            // `input // { ... }` and `{ ... } // input` keep the known side (an input is
+            // assumed not to redefine a name the configuration sets); names the set does not
+            // have are the input's.
+            let rest_of = |v: &V| match &v.kind {
+                Val::External(n) => Some(Rc::<str>::from(format!("{n}."))),
+                _ => None,
+            };
+            if let Some(rest) = rest_of(&l)
+                && let Some(b) = ev.as_attrs(&r)
+            {
+                let mut out = (*b).clone();
+                out.rest = Some(rest);
+                return V::attrs(out, at);
+            }
+            if let Some(rest) = rest_of(&r)
+                && let Some(a) = ev.as_attrs(&l)
+            {
+                let mut out = (*a).clone();
+                out.rest = Some(rest);
+                return V::attrs(out, at);
+            }
             let (la, ra) = (ev.as_attrs(&l), ev.as_attrs(&r));
             match (la, ra) {
                 (Some(a), Some(b)) => {
                     let mut out = (*a).clone();
                     out.partial |= b.partial;
+                    out.rest = b.rest.clone().or(out.rest);
                     for (k, v) in b.map.iter() {
                         out.map.insert(k.clone(), v.clone());
+                    }
+                    // An option updated with more attributes (`mkEnableOption "x" // {
+                    // default = true; }`) is still an option.
+                    if matches!(l.kind, Val::Option(_)) {
+                        return V::new(Val::Option(Rc::new(out)), at);
                     }
                     V::attrs(out, at)
                 }
@@ -376,17 +449,31 @@ fn apply_to(ev: &mut Eval, f: &Thunk, arg: Thunk) -> V {
     ev.apply(f, arg, None)
 }
 
+/// `let x = f x; in x`: a thunk that passes itself to `f` (held weakly, so no cycle leaks).
+pub fn fix_point(f: Thunk) -> Thunk {
+    let cell: Thunk = ready(V::unknown());
+    let this = Rc::downgrade(&cell);
+    *cell.0.borrow_mut() = ThunkState::Lazy(Rc::new(move |ev: &mut Eval| {
+        let Some(this) = this.upgrade() else {
+            return V::unknown();
+        };
+        let fv = ev.force(&f);
+        ev.apply(fv, this, None)
+    }));
+    cell
+}
+
 /// `f x` as a lazy thunk (map, mapAttrs, genAttrs keep items lazy).
 fn lazy_apply(f: &Thunk, arg: Thunk) -> Thunk {
     let f = f.clone();
-    lazy(move |ev: &mut Eval| apply_to(ev, &f, arg))
+    lazy(move |ev: &mut Eval| apply_to(ev, &f, arg.clone()))
 }
 
 fn lazy_apply2(f: &Thunk, a: Thunk, b: Thunk) -> Thunk {
     let f = f.clone();
     lazy(move |ev: &mut Eval| {
-        let g = apply_to(ev, &f, a);
-        ev.apply(g, b, None)
+        let g = apply_to(ev, &f, a.clone());
+        ev.apply(g, b.clone(), None)
     })
 }
 
@@ -415,8 +502,8 @@ fn key_str(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
 
 fn attrs_from(pairs: Vec<(Rc<str>, Thunk)>, partial: bool) -> V {
     let mut a = Attrs {
-        map: BTreeMap::new(),
         partial,
+        ..Attrs::default()
     };
     for (k, v) in pairs {
         a.map.insert(k, Binding { value: v, at: None });
@@ -427,6 +514,22 @@ fn attrs_from(pairs: Vec<(Rc<str>, Thunk)>, partial: bool) -> V {
 pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     use Prim::*;
     let unknown = V::unknown;
+    match p {
+        Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
+        | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
+        | ExtendStep | Fetch => return super::builtins_more::call(ev, p, a, at),
+        ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | FilesetToList
+        | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference | FilesetIntersection
+        | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
+        MkFlake | WithSystem | ModuleWithSystem | ImportApply => {
+            return super::flake_parts::call(ev, p, a, at);
+        }
+        TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType
+        | CoercedToType => {
+            return super::types::call(ev, p, a, at);
+        }
+        _ => {}
+    }
     match p {
         MkIf => prop(Prop::If(a[0].clone(), a[1].clone()), at),
         MkMerge => prop(Prop::Merge(a[0].clone()), at),
@@ -450,6 +553,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 Val::Option(Rc::new(Attrs {
                     map: BTreeMap::new(),
                     partial: true,
+                    ..Attrs::default()
                 })),
                 at,
             ),
@@ -772,6 +876,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 Attrs {
                     map: BTreeMap::new(),
                     partial: true,
+                    ..Attrs::default()
                 },
                 at,
             ),
@@ -781,6 +886,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 let mut out = Attrs {
                     map: BTreeMap::new(),
                     partial: attrs.partial,
+                    ..Attrs::default()
                 };
                 for (k, b) in attrs.map.iter() {
                     let name = ready(V::str(k, None));
@@ -801,6 +907,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 let mut out = Attrs {
                     map: BTreeMap::new(),
                     partial: attrs.partial,
+                    ..Attrs::default()
                 };
                 for (k, b) in attrs.map.iter() {
                     let pair = {
@@ -911,6 +1018,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 let mut out = Attrs {
                     map: BTreeMap::new(),
                     partial: attrs.partial,
+                    ..Attrs::default()
                 };
                 for (k, b) in attrs.map.iter() {
                     match test(ev, &a[0], &[ready(V::str(k, None)), b.value.clone()]) {
@@ -1129,24 +1237,29 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         Import => {
             let v = ev.force(&a[0]);
             match &v.kind {
-                Val::Path(path) => ev.import(&path.clone()).0,
-                Val::Str(s) if s.starts_with('/') => ev.import(std::path::Path::new(&**s)).0,
+                Val::Path(path) => ev.import(&path.clone(), v.at.or(at)).0,
+                Val::Str(s) if s.starts_with('/') => {
+                    ev.import(std::path::Path::new(&**s), v.at.or(at)).0
+                }
                 Val::External(n) => V::new(Val::External(format!("import {n}").into()), at),
                 _ => unknown(),
             }
         }
         Fix => {
             // fix f = let x = f x; in x
-            let cell: Thunk = Rc::new(ThunkCell(std::cell::RefCell::new(ThunkState::Forcing)));
-            let f = ev.force(&a[0]);
-            let v = ev.apply(f, cell.clone(), at);
-            *cell.0.borrow_mut() = ThunkState::Ready(v.clone());
-            v
+            let cell = fix_point(a[0].clone());
+            ev.force(&cell)
         }
         PathExists => {
             let v = ev.force(&a[0]);
             match &v.kind {
-                Val::Path(p) => V::new(Val::Bool(p.exists()), at),
+                Val::Path(p) => match ev.files.access.kind(p) {
+                    Ok(kind) => V::new(Val::Bool(kind != crate::access::Kind::Missing), at),
+                    Err(e) => {
+                        ev.note_unread(e.describe(), at);
+                        unknown()
+                    }
+                },
                 _ => unknown(),
             }
         }
@@ -1170,6 +1283,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 _ => V::str(v.type_name(), at),
             }
         }
+        // Dispatched to their own modules above.
+        _ => unknown(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! spreads: a rule never sees a guess.
 
 use super::builtins::{self, Prim};
-use super::files::{FileId, Files};
+use super::files::{FileId, Files, Problem};
 use super::modules::ModuleSystem;
 use super::value::*;
 use rnix::ast::{self, HasEntry, InterpolPart};
@@ -26,14 +26,23 @@ pub struct Eval<'f> {
     pub depth: usize,
     pub steps: u64,
     total_steps: u64,
+    /// Evaluation frames in progress, and the lowest frame a cycle guard answered for since
+    /// the current frame began (u32::MAX: none). See [`Eval::frame`].
+    frames: u32,
+    lowest_hit: u32,
     /// Set when a limit cut evaluation short: the host's facts are then incomplete.
     pub truncated: bool,
+    /// What could not be read (a file outside the checked tree, a module from an unknown
+    /// input, ...), with where it was asked for: the host's blind spots.
+    pub unread: Vec<(String, Option<Span>)>,
     imports: HashMap<FileId, Thunk>,
     pub systems: Vec<ModuleSystem>,
     lib: Option<Thunk>,
     builtins_v: Option<Thunk>,
     /// Flake inputs whose `lib` is nixpkgs' lib.
     pub nixpkgs_inputs: Vec<String>,
+    /// Values that others refer to only weakly (a flake's outputs, which `self` reads).
+    kept: Vec<Thunk>,
 }
 
 impl<'f> Eval<'f> {
@@ -43,12 +52,28 @@ impl<'f> Eval<'f> {
             depth: 0,
             steps: 0,
             total_steps: 0,
+            frames: 0,
+            lowest_hit: u32::MAX,
             truncated: false,
+            unread: Vec::new(),
             imports: HashMap::new(),
             systems: Vec::new(),
             lib: None,
             builtins_v: None,
             nixpkgs_inputs: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    /// Keeps a thunk alive as long as this evaluation.
+    pub fn keep_alive(&mut self, t: Thunk) {
+        self.kept.push(t);
+    }
+
+    /// Records a blind spot (once per what and where).
+    pub fn note_unread(&mut self, what: String, at: Option<Span>) {
+        if !self.unread.iter().any(|(w, a)| *w == what && *a == at) {
+            self.unread.push((what, at));
         }
     }
 
@@ -69,38 +94,85 @@ impl<'f> Eval<'f> {
     // ---- forcing -------------------------------------------------------------------------
 
     pub fn force(&mut self, t: &Thunk) -> V {
-        let state = std::mem::replace(&mut *t.0.borrow_mut(), ThunkState::Forcing);
-        let v = match state {
+        let me = self.frames;
+        let state = std::mem::replace(&mut *t.0.borrow_mut(), ThunkState::Forcing(me));
+        match state {
             ThunkState::Ready(v) => {
                 *t.0.borrow_mut() = ThunkState::Ready(v.clone());
-                return v;
+                v
             }
-            ThunkState::Forcing => {
-                *t.0.borrow_mut() = ThunkState::Forcing;
-                return V::unknown();
+            ThunkState::Forcing(frame) => {
+                *t.0.borrow_mut() = ThunkState::Forcing(frame);
+                self.cycle(frame);
+                V::unknown()
             }
-            ThunkState::Expr(e, env) => self.eval(&e, &env),
+            ThunkState::Expr(e, env) => {
+                let (v, finished) = self.frame(|ev| ev.eval(&e, &env));
+                *t.0.borrow_mut() = if finished {
+                    ThunkState::Ready(v.clone())
+                } else {
+                    ThunkState::Expr(e, env)
+                };
+                v
+            }
             ThunkState::Lazy(f) => {
                 if !self.enter() {
                     *t.0.borrow_mut() = ThunkState::Lazy(f);
                     return V::unknown();
                 }
-                let v = f(self);
+                let (v, finished) = self.frame(|ev| f(ev));
                 self.depth -= 1;
+                *t.0.borrow_mut() = if finished {
+                    ThunkState::Ready(v.clone())
+                } else {
+                    ThunkState::Lazy(f)
+                };
                 v
             }
-        };
-        *t.0.borrow_mut() = ThunkState::Ready(v.clone());
-        v
+        }
     }
 
-    /// Counts a step and a level of nesting; false when a limit is reached.
+    /// Runs `compute` as evaluation frame number `self.frames` (a thunk being forced, an option
+    /// being merged). Returns its result and whether that result is final: it is not when,
+    /// somewhere inside, a cycle guard of an outer frame answered Unknown, or a limit cut
+    /// evaluation short. Only final results may be memoised (as tvix and Nix keep only finished
+    /// thunks); the others are computed again when asked for again.
+    pub fn frame<T>(&mut self, compute: impl FnOnce(&mut Self) -> T) -> (T, bool) {
+        let me = self.frames;
+        self.frames += 1;
+        let outer_low = std::mem::replace(&mut self.lowest_hit, u32::MAX);
+        let v = compute(self);
+        self.frames -= 1;
+        let low = self.lowest_hit;
+        let finished = low >= me;
+        self.lowest_hit = if finished {
+            outer_low
+        } else {
+            outer_low.min(low)
+        };
+        (v, finished)
+    }
+
+    /// The number the next [`Eval::frame`] will run as.
+    pub fn next_frame(&self) -> u32 {
+        self.frames
+    }
+
+    /// A cycle guard of frame `frame` answered Unknown: that frame and every frame it runs in
+    /// are not final.
+    pub fn cycle(&mut self, frame: u32) {
+        self.lowest_hit = self.lowest_hit.min(frame);
+    }
+
+    /// Counts a step and a level of nesting; false when a limit is reached (and then nothing
+    /// computed on the way here is final).
     fn enter(&mut self) -> bool {
         self.steps += 1;
         self.total_steps += 1;
         if self.depth >= MAX_DEPTH || self.steps >= MAX_STEPS || self.total_steps >= MAX_TOTAL_STEPS
         {
             self.truncated = true;
+            self.lowest_hit = 0;
             return false;
         }
         self.depth += 1;
@@ -426,8 +498,13 @@ impl<'f> Eval<'f> {
                     let b = b.clone();
                     Selected::Found(self.force(&b.value))
                 }
-                None if a.partial => Selected::Unknown,
-                None => Selected::Missing,
+                None => match &a.rest {
+                    Some(rest) => {
+                        Selected::Found(V::new(Val::External(format!("{rest}.{key}").into()), v.at))
+                    }
+                    None if a.partial => Selected::Unknown,
+                    None => Selected::Missing,
+                },
             },
             Val::Config(c) => {
                 let (system, mut path) = (c.system, c.path.clone());
@@ -439,6 +516,17 @@ impl<'f> Eval<'f> {
                 if key == "lib" && self.nixpkgs_inputs.iter().any(|n| n.as_str() == base) {
                     let l = self.lib_thunk();
                     return Selected::Found(self.force(&l));
+                }
+                // Host builders and flake frameworks of any input, by their well-known names.
+                if name.ends_with(".lib") {
+                    let known = match key {
+                        "mkFlake" => Some(Prim::MkFlake),
+                        "nixosSystem" => Some(Prim::NixosSystem),
+                        _ => None,
+                    };
+                    if let Some(p) = known {
+                        return Selected::Found(builtins::prim_value(p));
+                    }
                 }
                 Selected::Found(V::new(Val::External(format!("{name}.{key}").into()), v.at))
             }
@@ -474,18 +562,36 @@ impl<'f> Eval<'f> {
 
     /// The bindings of a set or let: values evaluate in `scope`, `inherit x;` reads `outer`.
     fn build_bindings(&mut self, node: &impl HasEntry, scope: &Env, outer: &Env) -> Attrs {
-        let mut b = Builder::default();
-        for entry in node.entries() {
-            match entry {
+        let pending: Vec<Pending> = node
+            .entries()
+            .map(|entry| Pending {
+                entry,
+                skip: 0,
+                scope: scope.clone(),
+                outer: outer.clone(),
+            })
+            .collect();
+        self.place(&pending)
+    }
+
+    /// Builds one level of an attribute set. As in Nix, the names of this level are computed
+    /// now (forcing a set computes its names), while a nested level (`a.${x}.b = 1;`, or
+    /// `a = { ... };` merged with `a.b = 1;`) stays pending until it is itself forced: a name
+    /// that reads `config` is then computed only when that part of the configuration is read.
+    fn place(&mut self, pending: &[Pending]) -> Attrs {
+        let mut slots: BTreeMap<Rc<str>, Slot> = BTreeMap::new();
+        let mut partial = false;
+        for p in pending {
+            match &p.entry {
                 ast::Entry::Inherit(inh) => {
                     let from = inh
                         .from()
                         .and_then(|f| f.expr())
-                        .map(|e| expr_thunk(e, scope.clone()));
+                        .map(|e| expr_thunk(e, p.scope.clone()));
                     for attr in inh.attrs() {
-                        let at = self.span(scope.file, attr.syntax());
-                        let Some(name) = self.attr_name(&attr, outer) else {
-                            b.partial = true;
+                        let at = self.span(p.scope.file, attr.syntax());
+                        let Some(name) = self.attr_name(&attr, &p.outer) else {
+                            partial = true;
                             continue;
                         };
                         let value = match &from {
@@ -501,45 +607,81 @@ impl<'f> Eval<'f> {
                                 })
                             }
                             None => {
-                                let outer = outer.clone();
+                                let outer = p.outer.clone();
                                 let key = name.clone();
                                 lazy(move |ev: &mut Eval| ev.lookup(&key, &outer))
                             }
                         };
-                        b.insert(self, &[name], Binding { value, at });
+                        slots
+                            .entry(name)
+                            .or_insert(Slot::Value(Binding { value, at }, None));
                     }
                 }
                 ast::Entry::AttrpathValue(apv) => {
-                    let at = self.span(scope.file, apv.syntax());
+                    let at = self.span(p.scope.file, apv.syntax());
                     let Some(path) = apv.attrpath() else { continue };
-                    let mut keys = Vec::new();
-                    let mut known = true;
-                    for attr in path.attrs() {
-                        match self.attr_name(&attr, scope) {
-                            Some(k) => keys.push(k),
-                            None => {
-                                known = false;
-                                break;
-                            }
+                    let mut attrs = path.attrs().skip(p.skip);
+                    let Some(first) = attrs.next() else { continue };
+                    let nested = attrs.next().is_some();
+                    let Some(name) = self.attr_name(&first, &p.scope) else {
+                        partial = true;
+                        continue;
+                    };
+                    if nested {
+                        let next = Pending {
+                            skip: p.skip + 1,
+                            ..p.clone()
+                        };
+                        let slot = slots
+                            .entry(name)
+                            .or_insert_with(|| Slot::Nested(Vec::new(), at));
+                        slot.open_up();
+                        if let Slot::Nested(list, _) = slot {
+                            list.push(next);
                         }
-                    }
-                    if !known || keys.is_empty() {
-                        b.partial_at(&keys);
                         continue;
                     }
                     let Some(value) = apv.value() else { continue };
-                    b.insert(
-                        self,
-                        &keys,
-                        Binding {
-                            value: expr_thunk(value, scope.clone()),
-                            at,
-                        },
-                    );
+                    let literal = match &value {
+                        ast::Expr::AttrSet(s) if s.rec_token().is_none() => {
+                            Some((s.clone(), p.scope.clone()))
+                        }
+                        _ => None,
+                    };
+                    match slots.get_mut(&name) {
+                        Some(Slot::Nested(list, _)) => {
+                            if let Some((s, env)) = literal {
+                                list.extend(Pending::entries_of(&s, &env));
+                            }
+                        }
+                        // Defined twice: an error in Nix; the first definition stays.
+                        Some(Slot::Value(..)) => {}
+                        None => {
+                            let binding = Binding {
+                                value: expr_thunk(value, p.scope.clone()),
+                                at,
+                            };
+                            slots.insert(name, Slot::Value(binding, literal));
+                        }
+                    }
                 }
             }
         }
-        b.finish()
+        let mut out = Attrs {
+            partial,
+            ..Attrs::default()
+        };
+        for (k, slot) in slots {
+            let binding = match slot {
+                Slot::Value(b, _) => b,
+                Slot::Nested(list, at) => Binding {
+                    value: lazy(move |ev: &mut Eval| V::attrs(ev.place(&list), at)),
+                    at,
+                },
+            };
+            out.map.insert(k, binding);
+        }
+        out
     }
 
     fn eval_binop(&mut self, b: &ast::BinOp, env: &Env, at: Option<Span>) -> V {
@@ -621,7 +763,17 @@ impl<'f> Eval<'f> {
             },
             // Calling something from a flake input (a library function) gives an unknown value
             // that still remembers where it came from.
-            Val::External(n) => V::new(Val::External(format!("{n}()").into()), at),
+            Val::External(n) => {
+                // vic/import-tree, called on a folder.
+                if n.contains("import-tree") && !n.contains('.') {
+                    return builtins::call(self, Prim::ImportTree, &[arg], at);
+                }
+                // `import "${nixpkgs}/nixos/lib/eval-config.nix" { modules = ...; }`.
+                if n.starts_with("import ") && n.ends_with("nixos/lib/eval-config.nix") {
+                    return builtins::call(self, Prim::NixosSystem, &[arg], at);
+                }
+                V::new(Val::External(format!("{n}()").into()), at)
+            }
             _ => V::unknown(),
         }
     }
@@ -651,14 +803,24 @@ impl<'f> Eval<'f> {
                         continue;
                     };
                     let name: Rc<str> = name.text().into();
-                    let value = match self.select_key(&given, &name) {
-                        Selected::Found(v) => ready(v),
-                        Selected::Missing => match entry.default() {
-                            Some(d) => expr_thunk(d, scope.clone()),
-                            // A missing argument is an error in Nix; here it is just unknown.
-                            None => ready(V::unknown()),
+                    // Arguments stay lazy: `{ self, ... }:` must not force `self`.
+                    let lazy_arg = match &given.kind {
+                        Val::Attrs(a) | Val::Option(a) | Val::System(a) => {
+                            a.get(&name).map(|b| b.value.clone())
+                        }
+                        _ => None,
+                    };
+                    let value = match lazy_arg {
+                        Some(t) => t,
+                        None => match self.select_key(&given, &name) {
+                            Selected::Found(v) => ready(v),
+                            Selected::Missing => match entry.default() {
+                                Some(d) => expr_thunk(d, scope.clone()),
+                                // A missing argument is an error in Nix; here it is just unknown.
+                                None => ready(V::unknown()),
+                            },
+                            Selected::Unknown => ready(V::unknown()),
                         },
-                        Selected::Unknown => ready(V::unknown()),
                     };
                     scope.vars.borrow_mut().insert(name, value);
                 }
@@ -673,13 +835,24 @@ impl<'f> Eval<'f> {
     // ---- import --------------------------------------------------------------------------
 
     /// `import path`: the file's value, evaluated once per host. Directories mean default.nix.
-    pub fn import(&mut self, path: &Path) -> (V, Option<FileId>) {
-        let path = if path.is_dir() {
-            path.join("default.nix")
-        } else {
-            path.to_path_buf()
+    pub fn import(&mut self, path: &Path, at: Option<Span>) -> (V, Option<FileId>) {
+        let path = match self.files.access.kind(path) {
+            Ok(crate::access::Kind::Dir) => path.join("default.nix"),
+            Ok(_) => path.to_path_buf(),
+            Err(e) => {
+                self.note_unread(e.describe(), at);
+                return (V::unknown(), None);
+            }
         };
         let (id, parsed) = self.files.get(&path);
+        if let Some(e) = parsed
+            .error
+            .as_ref()
+            .filter(|e| e.problem == Problem::Denied)
+        {
+            self.note_unread(e.message.clone(), at);
+            return (V::unknown(), None);
+        }
         if let Some(t) = self.imports.get(&id) {
             let t = t.clone();
             return (self.force(&t), Some(id));
@@ -718,8 +891,8 @@ impl<'f> Eval<'f> {
                 let (system, path) = (c.system, c.path.clone());
                 let (names, complete) = self.config_names(system, &path);
                 let mut attrs = Attrs {
-                    map: BTreeMap::new(),
                     partial: !complete,
+                    ..Attrs::default()
                 };
                 for name in names {
                     let mut p = path.clone();
@@ -772,98 +945,46 @@ fn literal(l: &ast::Literal, at: Option<Span>) -> V {
     }
 }
 
-/// Builds nested attribute sets from attribute paths (`a.b = 1; a.c = 2;`).
-#[derive(Default)]
-struct Builder {
-    map: BTreeMap<Rc<str>, Entry>,
-    partial: bool,
+/// One entry of a set literal waiting to be placed: an attribute path whose first `skip` names
+/// are already placed, or an inherit; with the scope its value (`scope`) and its inherited names
+/// (`outer`) are read in.
+#[derive(Clone)]
+struct Pending {
+    entry: ast::Entry,
+    skip: usize,
+    scope: Env,
+    outer: Env,
 }
 
-enum Entry {
-    Value(Binding),
-    Nested(Builder, Option<Span>),
+impl Pending {
+    /// The entries of a literal set, to be merged into a nested level.
+    fn entries_of(s: &ast::AttrSet, env: &Env) -> Vec<Pending> {
+        s.entries()
+            .map(|entry| Pending {
+                entry,
+                skip: 0,
+                scope: env.clone(),
+                outer: env.clone(),
+            })
+            .collect()
+    }
 }
 
-impl Builder {
-    fn insert(&mut self, ev: &mut Eval, keys: &[Rc<str>], binding: Binding) {
-        let (first, rest) = match keys.split_first() {
-            Some(x) => x,
-            None => return,
-        };
-        if rest.is_empty() {
-            match self.map.get_mut(first) {
-                // `a.b = 1; a = { c = 2; };` merges too.
-                Some(Entry::Nested(nested, _)) => {
-                    let v = ev.force(&binding.value);
-                    if let Some(attrs) = ev.as_attrs(&v) {
-                        for (k, b) in attrs.map.iter() {
-                            nested.insert(ev, std::slice::from_ref(k), b.clone());
-                        }
-                        nested.partial |= attrs.partial;
-                    }
-                }
-                _ => {
-                    self.map.insert(first.clone(), Entry::Value(binding));
-                }
-            }
-            return;
-        }
-        let entry = self
-            .map
-            .entry(first.clone())
-            .or_insert_with(|| Entry::Nested(Builder::default(), binding.at));
-        if let Entry::Value(existing) = entry {
-            // `a = { x = 1; }; a.y = 2;`: open the literal set up.
-            let existing = existing.clone();
-            let v = ev.force(&existing.value);
-            let mut nested = Builder::default();
-            if let Some(attrs) = ev.as_attrs(&v) {
-                for (k, b) in attrs.map.iter() {
-                    nested.map.insert(k.clone(), Entry::Value(b.clone()));
-                }
-                nested.partial = attrs.partial;
-            } else {
-                nested.partial = true;
-            }
-            *entry = Entry::Nested(nested, existing.at);
-        }
-        if let Entry::Nested(nested, _) = entry {
-            nested.insert(ev, rest, binding);
-        }
-    }
+/// A name of one level of a set being built.
+enum Slot {
+    /// `name = value;`, with the literal set it is, if it is one (it then merges with
+    /// `name.more = ...;`).
+    Value(Binding, Option<(ast::AttrSet, Env)>),
+    /// `name.more = ...;`: the entries of the nested level, placed when it is forced.
+    Nested(Vec<Pending>, Option<Span>),
+}
 
-    /// An attribute path with a name that cannot be known: the set at its prefix is partial.
-    fn partial_at(&mut self, known_prefix: &[Rc<str>]) {
-        match known_prefix.split_first() {
-            None => self.partial = true,
-            Some((first, rest)) => {
-                let entry = self
-                    .map
-                    .entry(first.clone())
-                    .or_insert_with(|| Entry::Nested(Builder::default(), None));
-                match entry {
-                    Entry::Nested(nested, _) => nested.partial_at(rest),
-                    Entry::Value(_) => {}
-                }
-            }
+impl Slot {
+    /// A literal set value becomes a nested level, so paths below it merge into it.
+    fn open_up(&mut self) {
+        if let Slot::Value(b, Some((s, env))) = self {
+            let list = Pending::entries_of(s, env);
+            *self = Slot::Nested(list, b.at);
         }
-    }
-
-    fn finish(self) -> Attrs {
-        let mut attrs = Attrs {
-            map: BTreeMap::new(),
-            partial: self.partial,
-        };
-        for (k, e) in self.map {
-            let binding = match e {
-                Entry::Value(b) => b,
-                Entry::Nested(nested, at) => Binding {
-                    value: ready(V::attrs(nested.finish(), at)),
-                    at,
-                },
-            };
-            attrs.map.insert(k, binding);
-        }
-        attrs
     }
 }

@@ -221,7 +221,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
         }
         for (id, at) in self.ev.systems[self.sys].broken_imports.clone() {
             let file = self.ev.files.by_id(id);
-            let Some(e) = file.error.as_ref().filter(|e| e.unreadable) else {
+            let Some(e) = file.error.as_ref().filter(|e| e.unreadable()) else {
                 continue;
             };
             let at = self
@@ -232,8 +232,63 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 at,
             });
         }
-        host.complete = !self.ev.systems[self.sys].incomplete && !self.ev.truncated;
+        self.note_incomplete_facts(&host);
+        if self.ev.truncated {
+            self.ev.note_unread(
+                "values whose evaluation reached a step or depth limit".to_string(),
+                None,
+            );
+        }
+        host.unread = self
+            .ev
+            .unread
+            .clone()
+            .into_iter()
+            .map(|(what, at)| Unread {
+                what,
+                at: self.loc(at),
+            })
+            .collect();
+        host.complete = host.unread.is_empty() && !self.ev.systems[self.sys].incomplete;
         host
+    }
+
+    /// The facts the rules need that could not be computed completely, as blind spots (a
+    /// module that could not be read is already one).
+    fn note_incomplete_facts(&mut self, host: &Host) {
+        if self.ev.systems[self.sys].incomplete {
+            return;
+        }
+        let checks: [(&str, bool, &[&str]); 5] = [
+            ("fileSystems", host.file_systems.complete, &["fileSystems"]),
+            (
+                "environment.persistence",
+                host.persistence.complete,
+                &["environment", "persistence"],
+            ),
+            (
+                "users.users",
+                host.users.users.complete,
+                &["users", "users"],
+            ),
+            (
+                "environment.etc",
+                host.etc.complete,
+                &["environment", "etc"],
+            ),
+            (
+                "home-manager.users",
+                host.home_manager.complete,
+                &["home-manager", "users"],
+            ),
+        ];
+        for (name, complete, p) in checks {
+            if !complete {
+                let at = self.ev.config_def_at(self.sys, &path(p));
+                self.ev
+                    .note_unread(format!("the value of {name} (partly)"), at);
+            }
+        }
     }
 
     fn file_systems(&mut self) -> Collection<FileSystem> {

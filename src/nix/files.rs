@@ -8,24 +8,43 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Files larger than this are reported, not parsed.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::access::MAX_FILE_BYTES;
+use crate::access::{Access, AccessError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
+
+/// What is wrong with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// It does not parse (or is not UTF-8): an IMP001 finding inside it.
+    Syntax,
+    /// It could not be read at all (missing, a folder, too large, a symlink loop): reported
+    /// where it is imported.
+    Unreadable,
+    /// It lies outside the checked tree: not read, reported as unread where it is imported.
+    Denied,
+}
 
 /// A problem with a file, at a byte range.
 #[derive(Debug, Clone)]
 pub struct FileError {
     pub message: String,
-    /// The file could not be read at all (missing, a folder, too large): reported where it is
-    /// imported rather than inside it.
-    pub unreadable: bool,
+    pub problem: Problem,
     pub start: u32,
     pub end: u32,
 }
 
+impl FileError {
+    /// The file could not be read (so it is reported where it is imported, not inside it).
+    pub fn unreadable(&self) -> bool {
+        self.problem != Problem::Syntax
+    }
+}
+
 pub struct Parsed {
+    /// The resolved path (symlinks followed) when the file could be read; the path as asked for
+    /// otherwise.
     pub path: PathBuf,
     pub text: Arc<str>,
     /// `None` when the file could not be read or does not parse: it is not evaluated.
@@ -34,50 +53,54 @@ pub struct Parsed {
     pub error: Option<FileError>,
 }
 
-#[derive(Default)]
+/// Every file one check reads, through one [`Access`].
 pub struct Files {
+    pub access: Access,
     inner: Mutex<Inner>,
 }
 
 #[derive(Default)]
 struct Inner {
+    /// By the path as asked for and by the resolved path: one file has one id however it is
+    /// reached (a symlink, `..`, a second import).
     ids: HashMap<PathBuf, FileId>,
     files: Vec<Arc<Parsed>>,
 }
 
 impl Files {
+    pub fn new(access: Access) -> Files {
+        Files {
+            access,
+            inner: Mutex::default(),
+        }
+    }
+
     /// Parses many files at once, in parallel.
     pub fn preload(&self, paths: &[PathBuf]) {
         use rayon::prelude::*;
-        let parsed: Vec<Parsed> = paths.par_iter().map(|p| parse_file(p)).collect();
+        let parsed: Vec<(PathBuf, Parsed)> = paths
+            .par_iter()
+            .map(|p| (normalize_path(p), parse_file(&self.access, p)))
+            .collect();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        for p in parsed {
-            if !inner.ids.contains_key(&p.path) {
-                let id = FileId(inner.files.len() as u32);
-                inner.ids.insert(p.path.clone(), id);
-                inner.files.push(Arc::new(p));
-            }
+        for (asked, p) in parsed {
+            inner.add(asked, p);
         }
     }
 
     /// The file at `path`, parsing it the first time.
     pub fn get(&self, path: &Path) -> (FileId, Arc<Parsed>) {
-        let path = normalize_path(path);
+        let asked = normalize_path(path);
         {
             let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(&id) = inner.ids.get(&path) {
+            if let Some(&id) = inner.ids.get(&asked) {
                 return (id, inner.files[id.0 as usize].clone());
             }
         }
-        let parsed = Arc::new(parse_file(&path));
+        let parsed = parse_file(&self.access, &asked);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&id) = inner.ids.get(&path) {
-            return (id, inner.files[id.0 as usize].clone());
-        }
-        let id = FileId(inner.files.len() as u32);
-        inner.ids.insert(path, id);
-        inner.files.push(parsed.clone());
-        (id, parsed)
+        let id = inner.add(asked, parsed);
+        (id, inner.files[id.0 as usize].clone())
     }
 
     pub fn by_id(&self, id: FileId) -> Arc<Parsed> {
@@ -93,92 +116,80 @@ impl Files {
     }
 }
 
-/// Absolute and lexically clean, so one file has one id however it was reached.
-pub fn normalize_path(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            c => out.push(c),
+impl Inner {
+    fn add(&mut self, asked: PathBuf, parsed: Parsed) -> FileId {
+        if let Some(&id) = self.ids.get(&asked).or_else(|| self.ids.get(&parsed.path)) {
+            self.ids.insert(asked, id);
+            return id;
         }
+        let id = FileId(self.files.len() as u32);
+        self.ids.insert(asked, id);
+        self.ids.insert(parsed.path.clone(), id);
+        self.files.push(Arc::new(parsed));
+        id
     }
-    out
 }
 
-fn parse_file(path: &Path) -> Parsed {
-    let fail = |message: String, text: Arc<str>| Parsed {
-        path: normalize_path(path),
-        text,
-        green: None,
-        error: Some(FileError {
-            message,
-            unreadable: true,
-            start: 0,
-            end: 0,
-        }),
-    };
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return fail(
-                format!(
-                    "{} is a directory without default.nix",
-                    crate::source::display_path(&path.to_string_lossy())
-                ),
-                "".into(),
-            );
-        }
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return fail(
-                format!(
-                    "{} is too large to check ({} MiB)",
-                    crate::source::display_path(&path.to_string_lossy()),
-                    m.len() >> 20
-                ),
-                "".into(),
-            );
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+/// Absolute and lexically clean, so one file has one id however it was reached.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    crate::access::lexical(path)
+}
+
+fn parse_file(access: &Access, path: &Path) -> Parsed {
+    let (resolved, bytes) = match access.read(path) {
+        Ok(x) => x,
         Err(e) => {
-            return fail(
-                format!(
-                    "cannot read {}: {e}",
-                    crate::source::display_path(&path.to_string_lossy())
-                ),
-                "".into(),
-            );
+            let problem = if e.is_denied() {
+                Problem::Denied
+            } else {
+                Problem::Unreadable
+            };
+            let message = match &e {
+                AccessError::Io(p, io) if io.kind() == std::io::ErrorKind::IsADirectory => {
+                    format!(
+                        "{} is a directory without default.nix",
+                        crate::source::display_path(&p.to_string_lossy())
+                    )
+                }
+                _ => e.describe(),
+            };
+            return Parsed {
+                path: normalize_path(path),
+                text: "".into(),
+                green: None,
+                error: Some(FileError {
+                    message,
+                    problem,
+                    start: 0,
+                    end: 0,
+                }),
+            };
         }
     };
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(s) => s.into(),
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).into();
-            let mut p = fail(
-                format!(
-                    "{} is not valid UTF-8 (byte {at})",
-                    crate::source::display_path(&path.to_string_lossy())
-                ),
-                lossy,
-            );
-            if let Some(err) = &mut p.error {
-                err.unreadable = false;
-                err.start = at as u32;
-                err.end = at as u32;
-            }
-            return p;
+            let at = e.utf8_error().valid_up_to() as u32;
+            return Parsed {
+                path: resolved.clone(),
+                text: String::from_utf8_lossy(e.as_bytes()).into(),
+                green: None,
+                error: Some(FileError {
+                    message: format!(
+                        "{} is not valid UTF-8 (byte {at})",
+                        crate::source::display_path(&resolved.to_string_lossy())
+                    ),
+                    problem: Problem::Syntax,
+                    start: at,
+                    end: at,
+                }),
+            };
         }
     };
     let parse = rnix::Root::parse(&text);
     let error = parse.errors().first().map(|e| describe(e, &text));
     Parsed {
-        path: normalize_path(path),
+        path: resolved,
         text: text.clone(),
         green: if error.is_none() {
             Some(parse.syntax().green().to_owned())
@@ -281,7 +292,7 @@ fn describe(e: &ParseError, text: &str) -> FileError {
     };
     FileError {
         message,
-        unreadable: false,
+        problem: Problem::Syntax,
         start,
         end: stop,
     }

@@ -40,11 +40,12 @@ fn project(name: &str, node: &Value) -> Option<&'static str> {
 }
 
 /// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
-pub fn read(dir: &Path) -> Versions {
+pub fn read(access: &crate::access::Access, dir: &Path) -> Versions {
     let mut v = Versions::default();
-    let Ok(text) = std::fs::read_to_string(dir.join("flake.lock")) else {
+    let Ok((_, bytes)) = access.read(&dir.join("flake.lock")) else {
         return v;
     };
+    let text = String::from_utf8_lossy(&bytes);
     let Ok(lock) = serde_json::from_str::<Value>(&text) else {
         return v;
     };

@@ -4,41 +4,50 @@
 use super::eval::Eval;
 use super::extract::{Extractor, file_loc};
 use super::files::{Files, normalize_path};
-use super::hosts::{self, Discovery, HostSpec};
+use super::hosts::{self, HostSpec};
+use super::machines;
 use super::value::*;
+use crate::access::{Access, Kind};
 use crate::app::Loaded;
 use crate::facts::{Host, SourceError, Versions};
 use crate::knowledge::Scope;
 use crate::source::SourceDb;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Stack for evaluation threads: the depth limit keeps recursion well inside it.
 const EVAL_STACK: usize = 256 * 1024 * 1024;
 /// Folders never scanned for .nix files.
 const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".direnv", "result"];
 
-/// All .nix files below `dir` (no symlinked folders, so no loops).
-pub fn scan(dir: &Path) -> Vec<PathBuf> {
+/// All .nix files below `dir` that lie inside the checked tree (symlinked folders are not
+/// followed, so there are no loops; a linked file that resolves outside is left out).
+pub fn scan(access: &Access, dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+        let Ok(entries) = access.read_dir(&d) else {
             continue;
         };
-        for e in entries.flatten() {
-            let Ok(ft) = e.file_type() else { continue };
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if ft.is_dir() {
-                if !name.starts_with('.')
-                    && !SKIP_DIRS.contains(&name.as_ref())
-                    && !name.starts_with("result")
-                {
-                    stack.push(e.path());
+        for (name, kind) in entries {
+            let path = d.join(&name);
+            match kind {
+                Kind::Dir => {
+                    if !name.starts_with('.')
+                        && !SKIP_DIRS.contains(&name.as_str())
+                        && !name.starts_with("result")
+                    {
+                        stack.push(path);
+                    }
                 }
-            } else if name.ends_with(".nix") && (ft.is_file() || e.path().is_file()) {
-                out.push(e.path());
+                Kind::File if name.ends_with(".nix") => out.push(path),
+                Kind::Symlink
+                    if name.ends_with(".nix") && access.kind(&path).ok() == Some(Kind::File) =>
+                {
+                    out.push(path)
+                }
+                _ => {}
             }
         }
     }
@@ -46,77 +55,59 @@ pub fn scan(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Reads the configuration at `path` (a folder or a .nix file), confined to its tree.
 pub fn load(path: &Path) -> Result<Loaded, String> {
-    if !path.exists() {
+    load_with(path, &[])
+}
+
+/// Like [`load`], also reading below the folders in `allow`.
+pub fn load_with(path: &Path, allow: &[PathBuf]) -> Result<Loaded, String> {
+    if std::fs::symlink_metadata(path).is_err() {
         return Err(format!("{}: no such file or folder", path.display()));
     }
+    let access = Access::for_check(path, allow)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(EVAL_STACK)
         .build()
         .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
-    pool.install(|| load_in_pool(&normalize_path(path)))
+    pool.install(|| load_in_pool(&normalize_path(path), access))
 }
 
-fn load_in_pool(path: &Path) -> Result<Loaded, String> {
-    let path = path.to_path_buf();
-    let files = Files::default();
-    let nix_files = if path.is_dir() {
-        scan(&path)
+fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
+    let is_dir = access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
+    let files = Files::new(access);
+    let (dir, nix_files) = if is_dir {
+        (path.to_path_buf(), scan(&files.access, path))
     } else {
-        vec![path.clone()]
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        (dir, vec![path.to_path_buf()])
     };
-    if path.is_dir() && nix_files.is_empty() {
+    if is_dir && nix_files.is_empty() {
         return Err(format!("{}: no .nix files here", path.display()));
     }
     files.preload(&nix_files);
-    let base = if path.is_dir() {
-        path.clone()
+    let versions = super::flake_lock::read(&files.access, &dir);
+    let is_flake = if is_dir {
+        nix_files.contains(&dir.join("flake.nix"))
     } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
+        path.file_name().is_some_and(|n| n == "flake.nix")
     };
-
-    let versions = super::flake_lock::read(&base);
-    let discovery = hosts::discover(&path, &nix_files);
-    let mut hosts: Vec<Host> = match &discovery {
-        Discovery::Flake { dir } => {
-            // Values are per thread (Rc), so each host's thread reads the flake's outputs again;
-            // the parsed files are shared, and the outputs themselves are cheap to evaluate.
-            let names = {
-                let mut ev = Eval::new(&files);
-                hosts::flake_hosts(&mut ev, dir)
-                    .map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
-            };
-            match names {
-                Some(names) if !names.is_empty() => names
-                    .par_iter()
-                    .map(|name| {
-                        let mut ev = Eval::new(&files);
-                        let spec = hosts::flake_hosts(&mut ev, dir)
-                            .and_then(|hs| hs.into_iter().find(|h| &h.name == name))
-                            .unwrap_or(HostSpec {
-                                name: name.clone(),
-                                modules: vec![ready(V::unknown())],
-                                special_args: Attrs::default(),
-                            });
-                        evaluate(&mut ev, spec, &versions)
-                    })
-                    .collect(),
-                _ => {
-                    eprintln!(
-                        "impermalint: warning: {}: nixosConfigurations cannot be read without Nix; checking the folder as one configuration",
-                        dir.join("flake.nix").display()
-                    );
-                    match hosts::fallback(dir, &nix_files) {
-                        Discovery::Modules { roots } => {
-                            vec![evaluate_paths(&files, roots, &versions)]
-                        }
-                        Discovery::Flake { .. } => Vec::new(),
-                    }
-                }
-            }
-        }
-        Discovery::Modules { roots } => vec![evaluate_paths(&files, roots.clone(), &versions)],
+    let mut hosts: Vec<Host> = if is_flake {
+        flake(&files, &dir, &nix_files, &versions)
+    } else if !is_dir {
+        vec![evaluate_paths(
+            &files,
+            None,
+            vec![path.to_path_buf()],
+            &versions,
+            None,
+        )]
+    } else {
+        machines::entry_points(&files, &dir, &nix_files)
+            .into_par_iter()
+            .map(|(name, root)| evaluate_paths(&files, name, vec![root], &versions, None))
+            .collect()
     };
 
     let errors: Vec<SourceError> = files
@@ -124,7 +115,7 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let e = f.error.as_ref().filter(|e| !e.unreadable)?;
+            let e = f.error.as_ref().filter(|e| !e.unreadable())?;
             Some(SourceError {
                 message: e.message.clone(),
                 at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end),
@@ -136,38 +127,87 @@ fn load_in_pool(path: &Path) -> Result<Loaded, String> {
     }
     let mut sources = SourceDb::default();
     for f in files.all() {
-        sources.insert(f.path.clone(), f.text.clone());
+        if f.error.as_ref().is_none_or(|e| !e.unreadable()) {
+            sources.insert(f.path.clone(), f.text.clone());
+        }
     }
     Ok(Loaded {
         hosts,
         sources,
-        base,
+        base: dir,
     })
 }
 
-fn evaluate_paths(files: &Files, roots: Vec<PathBuf>, versions: &Versions) -> Host {
+/// The hosts of a flake; when its outputs cannot be read, each machine's entry point, marked
+/// as read without the flake.
+fn flake(files: &Files, dir: &Path, nix_files: &[PathBuf], versions: &Versions) -> Vec<Host> {
+    // Values are per thread (Rc), so each host's thread reads the flake's outputs again;
+    // the parsed files are shared, and the outputs themselves are cheap to evaluate.
+    let names = {
+        let mut ev = Eval::new(files);
+        hosts::flake_hosts(&mut ev, dir)
+            .map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
+    };
+    match names {
+        Some(names) => names
+            .par_iter()
+            .map(|name| {
+                let mut ev = Eval::new(files);
+                let spec = hosts::flake_hosts(&mut ev, dir)
+                    .and_then(|hs| hs.into_iter().find(|h| &h.name == name));
+                let spec = spec.unwrap_or_else(|| HostSpec {
+                    name: name.clone(),
+                    modules: Vec::new(),
+                    special_args: Attrs::default(),
+                    unreadable: Some(("the host's definition in flake.nix".to_string(), None)),
+                });
+                evaluate(&mut ev, spec, versions)
+            })
+            .collect(),
+        None => {
+            let flake_file = dir.join("flake.nix");
+            let note = format!(
+                "the hosts of {} (nixosConfigurations): found by their entry files instead",
+                crate::source::display_path(&flake_file.to_string_lossy())
+            );
+            machines::entry_points(files, dir, nix_files)
+                .into_par_iter()
+                .map(|(name, root)| {
+                    evaluate_paths(files, name, vec![root], versions, Some(note.clone()))
+                })
+                .collect()
+        }
+    }
+}
+
+fn evaluate_paths(
+    files: &Files,
+    name: Option<String>,
+    roots: Vec<PathBuf>,
+    versions: &Versions,
+    note: Option<String>,
+) -> Host {
     let mut ev = Eval::new(files);
     let modules = roots
         .into_iter()
-        .map(|p| {
-            ready(V::new(
-                Val::Path(std::rc::Rc::new(normalize_path(&p))),
-                None,
-            ))
-        })
+        .map(|p| ready(V::new(Val::Path(Rc::new(normalize_path(&p))), None)))
         .collect();
     evaluate(
         &mut ev,
         HostSpec {
-            name: None,
+            name,
             modules,
             special_args: Attrs::default(),
+            unreadable: note.map(|n| (n, None)),
         },
         versions,
     )
 }
 
 fn evaluate(ev: &mut Eval, spec: HostSpec, versions: &Versions) -> Host {
+    if let Some((what, at)) = spec.unreadable {
+        ev.note_unread(what, at);
+    }
     let sys = ev.new_system(spec.modules, spec.special_args, Scope::Nixos);
     let nixpkgs_date = versions.nixpkgs.as_ref().and_then(|p| p.date.clone());
     let mut host = Extractor {

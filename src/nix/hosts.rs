@@ -1,58 +1,31 @@
-//! Host discovery: a flake's nixosConfigurations, else configuration.nix, else the given file or
-//! folder as one host.
+//! Host discovery in a flake: `nixosConfigurations` (built by `nixosSystem` under any alias,
+//! `eval-config.nix`, mkHost helpers, or flake-parts' `flake.nixosConfigurations`) and colmena
+//! hives. `self` is the flake's own outputs and folder; every input, declared or not, is an
+//! external value named after it.
 
 use super::eval::{Eval, Selected};
 use super::value::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::rc::Rc;
 
 /// One host to evaluate: its root modules and the extra arguments modules receive.
 pub struct HostSpec {
     pub name: Option<String>,
     pub modules: Vec<Thunk>,
     pub special_args: Attrs,
+    /// Why the host's module list could not be read, with where (then `modules` is empty).
+    pub unreadable: Option<(String, Option<Span>)>,
 }
 
-pub enum Discovery {
-    Flake { dir: PathBuf },
-    Modules { roots: Vec<PathBuf> },
-}
-
-/// Decides what the given path is, without evaluating anything.
-pub fn discover(path: &Path, nix_files: &[PathBuf]) -> Discovery {
-    if path.is_file() {
-        if path.file_name().is_some_and(|n| n == "flake.nix") {
-            return Discovery::Flake {
-                dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            };
+impl HostSpec {
+    fn unreadable(name: &str, why: String, at: Option<Span>) -> HostSpec {
+        HostSpec {
+            name: Some(name.to_string()),
+            modules: Vec::new(),
+            special_args: Attrs::default(),
+            unreadable: Some((why, at)),
         }
-        return Discovery::Modules {
-            roots: vec![path.to_path_buf()],
-        };
-    }
-    if path.join("flake.nix").is_file() {
-        return Discovery::Flake {
-            dir: path.to_path_buf(),
-        };
-    }
-    fallback(path, nix_files)
-}
-
-/// configuration.nix, else default.nix, else every .nix file of the folder as one host.
-pub fn fallback(dir: &Path, nix_files: &[PathBuf]) -> Discovery {
-    for name in ["configuration.nix", "default.nix"] {
-        if dir.join(name).is_file() {
-            return Discovery::Modules {
-                roots: vec![dir.join(name)],
-            };
-        }
-    }
-    Discovery::Modules {
-        roots: nix_files
-            .iter()
-            .filter(|p| p.file_name().is_none_or(|n| n != "flake.nix"))
-            .cloned()
-            .collect(),
     }
 }
 
@@ -75,16 +48,24 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
                 _ => String::new(),
             },
         };
-        let is_nixpkgs =
-            name.starts_with("nixpkgs") || url.contains("nixpkgs") || url.contains("nixos-");
-        out.insert(name.to_string(), is_nixpkgs);
+        out.insert(name.to_string(), is_nixpkgs(name, &url));
     }
     out
 }
 
-/// The hosts of a flake, or None when its nixosConfigurations cannot be evaluated statically.
-pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
-    let (flake, _) = ev.import(&dir.join("flake.nix"));
+fn is_nixpkgs(name: &str, url: &str) -> bool {
+    name.starts_with("nixpkgs")
+        || name == "nixos"
+        || name.starts_with("nixos-unstable")
+        || name.starts_with("nixos-2")
+        || url.contains("nixpkgs")
+        || url.contains("/nixos-")
+}
+
+/// The flake's outputs, evaluated with its inputs and `self`. The thunks are kept alive by
+/// `ev` (self refers back to the outputs weakly).
+pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
+    let (flake, _) = ev.import(&dir.join("flake.nix"), None);
     let inputs = flake_inputs(ev, &flake);
     ev.nixpkgs_inputs = inputs
         .iter()
@@ -94,58 +75,163 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
     if !ev.nixpkgs_inputs.iter().any(|n| n == "nixpkgs") {
         ev.nixpkgs_inputs.push("nixpkgs".to_string());
     }
-    let outputs = match ev.select_key(&flake, "outputs") {
+    let outputs_fn = match ev.select_key(&flake, "outputs") {
         Selected::Found(v) => v,
         _ => return None,
     };
-    let mut arg = Attrs::default();
-    for name in inputs.keys().map(String::as_str).chain(["self", "nixpkgs"]) {
+    // The argument of `outputs`: every input by name (an input not declared, through follows
+    // or the registry, is recognised by name like a declared one), and `self`.
+    let arg_cell: Thunk = ready(V::unknown());
+    let outputs_thunk = {
+        let (f, arg) = (outputs_fn.clone(), arg_cell.clone());
+        lazy(move |ev: &mut Eval| ev.apply(f.clone(), arg.clone(), None))
+    };
+    let self_thunk = {
+        let outputs = Rc::downgrade(&outputs_thunk);
+        let (arg, dir) = (Rc::downgrade(&arg_cell), dir.to_path_buf());
+        lazy(move |ev: &mut Eval| {
+            let (Some(outputs), Some(arg)) = (outputs.upgrade(), arg.upgrade()) else {
+                return V::unknown();
+            };
+            let out = ev.force(&outputs);
+            let mut attrs = match ev.as_attrs(&out) {
+                Some(a) => (*a).clone(),
+                // Outputs that are not a set (yet): `self` still has its folder.
+                None => Attrs {
+                    partial: true,
+                    ..Attrs::default()
+                },
+            };
+            let put = |attrs: &mut Attrs, k: &str, value: Thunk| {
+                attrs.map.insert(k.into(), Binding { value, at: None });
+            };
+            put(
+                &mut attrs,
+                "outPath",
+                ready(V::new(Val::Path(Rc::new(dir.clone())), None)),
+            );
+            put(&mut attrs, "inputs", arg);
+            put(&mut attrs, "outputs", outputs);
+            put(&mut attrs, "_type", ready(V::str("flake", None)));
+            V::attrs(attrs, None)
+        })
+    };
+    let mut arg = Attrs {
+        rest: Some("input:".into()),
+        ..Attrs::default()
+    };
+    for name in inputs.keys() {
         let v = V::new(Val::External(format!("input:{name}").into()), None);
-        arg.map.entry(name.into()).or_insert(Binding {
-            value: ready(v),
-            at: None,
-        });
-    }
-    // Inputs not declared (follows, registry) are unknown, not absent.
-    arg.partial = true;
-    let outputs = ev.apply(outputs, ready(V::attrs(arg, None)), None);
-    let configs = match ev.select_key(&outputs, "nixosConfigurations") {
-        Selected::Found(v) => v,
-        _ => return None,
-    };
-    let attrs = ev.as_attrs(&configs)?;
-    let mut hosts = Vec::new();
-    for (name, b) in attrs.map.iter() {
-        let sys = ev.force(&b.value.clone());
-        let Val::System(spec) = &sys.kind else {
-            // A host we cannot read is still a host: its facts are incomplete.
-            hosts.push(HostSpec {
-                name: Some(name.to_string()),
-                modules: vec![ready(V::unknown())],
-                special_args: Attrs::default(),
-            });
-            continue;
-        };
-        let spec = spec.clone();
-        let modules = match spec.get("modules").map(|m| ev.force(&m.value.clone())) {
-            Some(m) => match ev.as_list(&m) {
-                Some(list) => list.to_vec(),
-                None => vec![ready(V::unknown())],
+        arg.map.insert(
+            name.as_str().into(),
+            Binding {
+                value: ready(v),
+                at: None,
             },
-            None => Vec::new(),
+        );
+    }
+    arg.map.insert(
+        "self".into(),
+        Binding {
+            value: self_thunk.clone(),
+            at: None,
+        },
+    );
+    *arg_cell.0.borrow_mut() = ThunkState::Ready(V::attrs(arg, None));
+    ev.keep_alive(outputs_thunk.clone());
+    ev.keep_alive(arg_cell);
+    Some(ev.force(&outputs_thunk))
+}
+
+/// The hosts of a flake, or None when its outputs have no readable host set.
+pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
+    let outputs = flake_outputs(ev, dir)?;
+    let mut hosts = Vec::new();
+    let mut found_set = false;
+    if let Selected::Found(configs) = ev.select_key(&outputs, "nixosConfigurations")
+        && let Some(attrs) = ev.as_attrs(&configs)
+    {
+        found_set = true;
+        for (name, b) in attrs.map.iter() {
+            let sys = ev.force(&b.value.clone());
+            hosts.push(system_spec(ev, name, &sys, b.at));
+        }
+        if attrs.partial && hosts.is_empty() {
+            return None;
+        }
+    }
+    if let Selected::Found(hive) = ev.select_key(&outputs, "colmena")
+        && let Some(attrs) = ev.as_attrs(&hive)
+    {
+        found_set = true;
+        hosts.extend(colmena_hosts(ev, &attrs));
+    }
+    found_set.then_some(hosts)
+}
+
+/// A `nixosSystem { modules; specialArgs; }` value as a host.
+fn system_spec(ev: &mut Eval, name: &str, sys: &V, at: Option<Span>) -> HostSpec {
+    let Val::System(spec) = &sys.kind else {
+        let why = match &sys.kind {
+            Val::External(n) => {
+                format!("nixosConfigurations.{name}: built by `{n}`, which is not read without Nix")
+            }
+            _ => format!("nixosConfigurations.{name}: could not be evaluated without Nix"),
         };
-        let special_args = match spec.get("specialArgs").map(|m| ev.force(&m.value.clone())) {
-            Some(v) => ev.as_attrs(&v).map(|a| (*a).clone()).unwrap_or_default(),
-            None => Attrs::default(),
-        };
-        hosts.push(HostSpec {
+        return HostSpec::unreadable(name, why, sys.at.or(at));
+    };
+    let spec = spec.clone();
+    let mut unreadable = None;
+    let mut modules = match spec.get("modules").map(|m| ev.force(&m.value.clone())) {
+        Some(m) => match ev.as_list(&m) {
+            Some(list) => list.to_vec(),
+            None => {
+                unreadable = Some((
+                    format!("the module list of host {name}"),
+                    m.at.or(spec.get("modules").and_then(|b| b.at)),
+                ));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    if let Some(extra) = spec.get("extraModules").map(|m| ev.force(&m.value.clone()))
+        && let Some(list) = ev.as_list(&extra)
+    {
+        modules.extend(list.iter().cloned());
+    }
+    let special_args = match spec.get("specialArgs").map(|m| ev.force(&m.value.clone())) {
+        Some(v) => ev.as_attrs(&v).map(|a| (*a).clone()).unwrap_or_default(),
+        None => Attrs::default(),
+    };
+    HostSpec {
+        name: Some(name.to_string()),
+        modules,
+        special_args,
+        unreadable,
+    }
+}
+
+/// colmena's hive: every attribute but `meta` and `defaults` is a host module; `defaults`
+/// applies to each; `meta.specialArgs` are their arguments.
+fn colmena_hosts(ev: &mut Eval, hive: &Attrs) -> Vec<HostSpec> {
+    let defaults = hive.get("defaults").map(|b| b.value.clone());
+    let special_args = hive
+        .get("meta")
+        .map(|m| ev.force(&m.value.clone()))
+        .and_then(|meta| match ev.select_key(&meta, "specialArgs") {
+            Selected::Found(v) => ev.as_attrs(&v).map(|a| (*a).clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    hive.map
+        .iter()
+        .filter(|(k, _)| !matches!(&***k, "meta" | "defaults"))
+        .map(|(name, b)| HostSpec {
             name: Some(name.to_string()),
-            modules,
-            special_args,
-        });
-    }
-    if attrs.partial && hosts.is_empty() {
-        return None;
-    }
-    Some(hosts)
+            modules: defaults.iter().cloned().chain([b.value.clone()]).collect(),
+            special_args: special_args.clone(),
+            unreadable: None,
+        })
+        .collect()
 }

@@ -1,11 +1,16 @@
 //! The static frontend: evaluates .nix configurations without Nix.
 
 pub mod builtins;
+pub mod builtins_more;
 pub mod eval;
 pub mod extract;
 pub mod files;
 pub mod flake_lock;
+pub mod flake_parts;
 pub mod frontend;
 pub mod hosts;
+pub mod machines;
 pub mod modules;
+pub mod reads;
+pub mod types;
 pub mod value;

@@ -4,6 +4,7 @@
 
 use super::eval::{Eval, Selected};
 use super::files::FileId;
+use super::types::Below;
 use super::value::*;
 use crate::knowledge::{self, Scope};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -11,6 +12,8 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 const DEFAULT_PRIO: i64 = 100;
+/// Modules one system may collect (a guard against runaway imports).
+pub const MAX_MODULES: usize = 10_000;
 const DEFAULT_ORDER: i64 = 1000;
 /// Keys of a module that are not configuration in the shorthand form.
 const MODULE_KEYS: &[&str] = &[
@@ -69,7 +72,10 @@ pub struct ModuleSystem {
     decls: Vec<Thunk>,
     pub args: Thunk,
     memo: HashMap<Vec<Rc<str>>, V>,
-    active: HashSet<Vec<Rc<str>>>,
+    /// Paths being merged, definitions being gathered: the frame each runs in (a cycle guard,
+    /// see [`Eval::frame`]).
+    active: HashMap<Vec<Rc<str>>, u32>,
+    defs_active: HashMap<Vec<Rc<str>>, u32>,
     /// A module could not be read or evaluated: absence proves nothing.
     pub incomplete: bool,
     /// Third-party modules seen in imports, by kind ("impermanence", "sops-nix", ...).
@@ -100,6 +106,40 @@ pub fn classify_external(name: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// A declaration that only says what type the value at a path has (an attrsOf's element).
+fn type_decl(ty: V) -> V {
+    let mut a = Attrs::default();
+    a.map.insert(
+        "type".into(),
+        Binding {
+            value: ready(ty),
+            at: None,
+        },
+    );
+    V::new(Val::Option(Rc::new(a)), None)
+}
+
+/// nixpkgs' own modules (through modulesPath or a nixpkgs input): modelled by the knowledge
+/// base, not read.
+fn is_nixpkgs_module(name: &str) -> bool {
+    name.starts_with("<nixpkgs")
+        || name.contains("modulesPath")
+        || name.contains("nixos/modules")
+        || name.starts_with("input:nixpkgs")
+        || name.contains("input:nixos-hardware")
+}
+
+/// `input:foo.nixosModules.bar` as "`bar` of input `foo`".
+fn describe_external(name: &str) -> String {
+    match name.strip_prefix("input:") {
+        Some(rest) => {
+            let input = rest.split(['.', '/']).next().unwrap_or(rest);
+            format!("`{rest}` of input `{input}`")
+        }
+        None => format!("`{name}`"),
+    }
 }
 
 impl<'f> Eval<'f> {
@@ -151,7 +191,8 @@ impl<'f> Eval<'f> {
             decls: Vec::new(),
             args: ready(V::attrs(args, None)),
             memo: HashMap::new(),
-            active: HashSet::new(),
+            active: HashMap::new(),
+            defs_active: HashMap::new(),
             incomplete: false,
             externals: BTreeSet::new(),
             legacy_hm_imports: Vec::new(),
@@ -161,35 +202,55 @@ impl<'f> Eval<'f> {
         id
     }
 
+    /// Collects the modules of a system. Reads only each module's structure (`imports`,
+    /// `config`, `options`), never `config` itself, as lib/modules.nix does. A file reached twice
+    /// is one module.
     fn collect_modules(&mut self, sys: usize, roots: Vec<Thunk>) {
         let mut queue: Vec<(Thunk, Option<Span>)> =
             roots.into_iter().rev().map(|t| (t, None)).collect();
-        let mut seen_files: HashSet<PathBuf> = HashSet::new();
-        let mut budget = 10_000usize;
+        let mut seen_files: HashSet<FileId> = HashSet::new();
+        let mut budget = MAX_MODULES;
         while let Some((t, import_at)) = queue.pop() {
-            budget -= 1;
             if budget == 0 {
-                self.systems[sys].incomplete = true;
+                self.module_unread(
+                    sys,
+                    format!("modules beyond the limit of {MAX_MODULES}"),
+                    import_at,
+                );
                 break;
             }
+            budget -= 1;
+            let written = thunk_span(&t);
             let mut v = self.force(&t);
+            let mut at = written.or(v.at).or(import_at);
             // Files and functions unwrap to the module set; a bounded number of times.
             for _ in 0..8 {
                 match &v.kind {
                     Val::Path(p) => {
                         let p = (**p).clone();
-                        if !seen_files.insert(p.clone()) {
-                            v = V::attrs(Attrs::default(), None);
-                            break;
-                        }
-                        let (value, id) = self.import(&p);
-                        if value.is_unknown()
-                            && let Some(id) = id
-                            && self.files.by_id(id).error.is_some()
-                        {
-                            self.systems[sys]
-                                .broken_imports
-                                .push((id, v.at.or(import_at)));
+                        at = v.at.or(at);
+                        let (value, id) = self.import(&p, at);
+                        if let Some(id) = id {
+                            if !seen_files.insert(id) {
+                                v = V::new(Val::Null, None);
+                                break;
+                            }
+                            if let Some(e) = &self.files.by_id(id).error {
+                                self.systems[sys].broken_imports.push((id, at));
+                                let what = if e.unreadable() {
+                                    e.message.clone()
+                                } else {
+                                    format!(
+                                        "{}, which does not parse",
+                                        crate::source::display_path(
+                                            &self.files.by_id(id).path.to_string_lossy()
+                                        )
+                                    )
+                                };
+                                self.module_unread(sys, what, at);
+                                v = V::new(Val::Null, None);
+                                break;
+                            }
                         }
                         v = value;
                     }
@@ -199,6 +260,21 @@ impl<'f> Eval<'f> {
                     Val::Lambda(_) | Val::Prim(_) => {
                         let args = self.systems[sys].args.clone();
                         v = self.apply(v, args, None);
+                    }
+                    // A deferred module merged from several definitions (flake-parts'
+                    // `flake.modules.nixos.<name>`): its definitions are the modules.
+                    Val::Config(c) => {
+                        let (s, path) = (c.system, c.path.clone());
+                        let defs = self.config_defs(s, &path);
+                        let mut a = Attrs::default();
+                        a.map.insert(
+                            "imports".into(),
+                            Binding {
+                                value: ready(V::list(defs, v.at)),
+                                at: v.at,
+                            },
+                        );
+                        v = V::attrs(a, v.at);
                     }
                     _ => break,
                 }
@@ -214,7 +290,11 @@ impl<'f> Eval<'f> {
                                     queue.push((item.clone(), imports.at));
                                 }
                             }
-                            None => self.systems[sys].incomplete = true,
+                            None => self.module_unread(
+                                sys,
+                                "imports that could not be evaluated".to_string(),
+                                list.at.or(imports.at),
+                            ),
                         }
                     }
                     let explicit = a.get("config").is_some() || a.get("options").is_some();
@@ -246,20 +326,41 @@ impl<'f> Eval<'f> {
                     }
                 }
                 // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
-                Val::External(name) => {
-                    if let Some(kind) = classify_external(name) {
+                Val::External(name) => match classify_external(name) {
+                    Some(kind) => {
                         if kind == "impermanence-home-manager"
-                            && let Some(at) = v.at.or(import_at)
+                            && let Some(at) = v.at.or(at)
                         {
                             self.systems[sys].legacy_hm_imports.push(at);
                         }
                         self.systems[sys].externals.insert(kind.to_string());
                     }
-                }
+                    None if is_nixpkgs_module(name) => {}
+                    // Flake modules from inputs (flake-parts' own, treefmt, devshells) shape
+                    // the flake's outputs, not its hosts' configurations.
+                    None if self.systems[sys].scope == Scope::FlakeParts => {}
+                    None => {
+                        let what = format!(
+                            "module {} from outside the configuration",
+                            describe_external(name)
+                        );
+                        self.module_unread(sys, what, v.at.or(at));
+                    }
+                },
                 Val::Null => {}
-                _ => self.systems[sys].incomplete = true,
+                _ => self.module_unread(
+                    sys,
+                    "a module that could not be evaluated".to_string(),
+                    v.at.or(at),
+                ),
             }
         }
+    }
+
+    /// A part of a system's modules that could not be read: absence proves nothing there.
+    fn module_unread(&mut self, sys: usize, what: String, at: Option<Span>) {
+        self.systems[sys].incomplete = true;
+        self.note_unread(what, at);
     }
 
     // ---- reading the merged configuration ---------------------------------------------------
@@ -319,6 +420,32 @@ impl<'f> Eval<'f> {
         if let Some(d) = self.systems[sys].defs_cache.get(path) {
             return d.clone();
         }
+        if let Some(&frame) = self.systems[sys].defs_active.get(path) {
+            // Gathering these definitions needs them: the part that loops is unknown.
+            self.cycle(frame);
+            let unknown = Def {
+                value: ready(V::unknown()),
+                at: None,
+                prio: DEFAULT_PRIO,
+                order: DEFAULT_ORDER,
+                conds: Vec::new(),
+            };
+            return Rc::new(vec![(unknown, V::unknown())]);
+        }
+        let me = self.next_frame();
+        self.systems[sys].defs_active.insert(path.to_vec(), me);
+        let (out, finished) = self.frame(|ev| ev.gather_defs(sys, path));
+        self.systems[sys].defs_active.remove(path);
+        let out = Rc::new(out);
+        if finished {
+            self.systems[sys]
+                .defs_cache
+                .insert(path.to_vec(), out.clone());
+        }
+        out
+    }
+
+    fn gather_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Def, V)> {
         let mut out = Vec::new();
         match path.split_last() {
             None => {
@@ -350,10 +477,6 @@ impl<'f> Eval<'f> {
                 }
             }
         }
-        let out = Rc::new(out);
-        self.systems[sys]
-            .defs_cache
-            .insert(path.to_vec(), out.clone());
         out
     }
 
@@ -391,9 +514,12 @@ impl<'f> Eval<'f> {
             }
         }
         let children = Rc::new(children);
-        self.systems[sys]
-            .children_cache
-            .insert(path.to_vec(), children.clone());
+        // Only what was built from final definitions is kept.
+        if self.systems[sys].defs_cache.contains_key(path) {
+            self.systems[sys]
+                .children_cache
+                .insert(path.to_vec(), children.clone());
+        }
         children
     }
 
@@ -454,9 +580,31 @@ impl<'f> Eval<'f> {
             Some((key, parent)) => {
                 let mut found = Vec::new();
                 for v in self.decl_at(sys, parent).iter() {
-                    if let (Val::Attrs(_), Selected::Found(x)) = (&v.kind, self.select_key(v, key))
-                    {
-                        found.push(x);
+                    match &v.kind {
+                        Val::Attrs(_) => {
+                            if let Selected::Found(x) = self.select_key(v, key) {
+                                found.push(x);
+                            }
+                        }
+                        // Below an option: what its type says (attrsOf, submodule).
+                        Val::Option(o) => {
+                            let Some(ty) = o.get("type").map(|b| b.value.clone()) else {
+                                continue;
+                            };
+                            let ty = self.force(&ty);
+                            match super::types::below(self, &ty) {
+                                Below::Each(elem) => found.push(type_decl(elem)),
+                                Below::Submodule(mods) => {
+                                    for opts in self.submodule_options(sys, &mods, parent, 0) {
+                                        if let Selected::Found(x) = self.select_key(&opts, key) {
+                                            found.push(x);
+                                        }
+                                    }
+                                }
+                                Below::Nothing => {}
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 found
@@ -469,26 +617,92 @@ impl<'f> Eval<'f> {
         found
     }
 
+    /// The `options` of a submodule's modules, for the instance at `instance`: function
+    /// modules get `name` (the instance's name) and `config` (the instance's view).
+    fn submodule_options(
+        &mut self,
+        sys: usize,
+        mods: &Thunk,
+        instance: &[Rc<str>],
+        depth: usize,
+    ) -> Vec<V> {
+        let mut out = Vec::new();
+        if depth > 8 {
+            return out;
+        }
+        let v = self.force(mods);
+        let items: Vec<Thunk> = match self.as_list(&v) {
+            Some(l) => l.to_vec(),
+            None => vec![ready(v)],
+        };
+        let args = self.force(&self.systems[sys].args.clone());
+        let mut args = self.as_attrs(&args).map(|a| (*a).clone()).unwrap_or_default();
+        let put = |args: &mut Attrs, k: &str, v: V| {
+            args.map.insert(
+                k.into(),
+                Binding {
+                    value: ready(v),
+                    at: None,
+                },
+            );
+        };
+        if let Some(name) = instance.last() {
+            put(&mut args, "name", V::str(name, None));
+        }
+        put(
+            &mut args,
+            "config",
+            V::new(
+                Val::Config(Rc::new(ConfigRef {
+                    system: sys,
+                    path: instance.to_vec(),
+                })),
+                None,
+            ),
+        );
+        let args = ready(V::attrs(args, None));
+        for item in items {
+            let mut m = self.force(&item);
+            if let Val::Path(p) = &m.kind {
+                let p = (**p).clone();
+                m = self.import(&p, m.at).0;
+            }
+            if matches!(m.kind, Val::Lambda(_) | Val::Prim(_)) {
+                m = self.apply(m, args.clone(), None);
+            }
+            if let Selected::Found(o) = self.select_key(&m, "options") {
+                out.push(o);
+            }
+            if let Selected::Found(imports) = self.select_key(&m, "imports") {
+                let t = ready(imports);
+                out.extend(self.submodule_options(sys, &t, instance, depth + 1));
+            }
+        }
+        out
+    }
+
     /// The merged value of `config.<path>`: a lazy view for sets, the merged value otherwise,
     /// the declared default when nothing defines it, Unknown when it cannot be known.
     pub fn config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
-        let key = path.to_vec();
-        if let Some(v) = self.systems[sys].memo.get(&key) {
+        if let Some(v) = self.systems[sys].memo.get(path) {
             return v.clone();
         }
-        if !self.systems[sys].active.insert(key.clone()) {
+        if let Some(&frame) = self.systems[sys].active.get(path) {
             // Reading a value while computing it: infinite recursion in Nix.
+            self.cycle(frame);
             return V::unknown();
         }
-        let v = self.compute_config_value(sys, path);
-        self.systems[sys].active.remove(&key);
-        self.systems[sys].memo.insert(key, v.clone());
+        let me = self.next_frame();
+        self.systems[sys].active.insert(path.to_vec(), me);
+        let (v, finished) = self.frame(|ev| ev.compute_config_value(sys, path));
+        self.systems[sys].active.remove(path);
+        if finished {
+            self.systems[sys].memo.insert(path.to_vec(), v.clone());
+        }
         v
     }
 
     fn compute_config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
-        let defs = self.defs_at(sys, path);
-        let leaves = self.leaves(&defs);
         let view = || {
             V::new(
                 Val::Config(Rc::new(ConfigRef {
@@ -498,6 +712,22 @@ impl<'f> Eval<'f> {
                 None,
             )
         };
+        if self.systems[sys].scope == Scope::FlakeParts
+            && super::flake_parts::is_deferred_module(path)
+        {
+            return view();
+        }
+        let defs = self.defs_at(sys, path);
+        // A set is read lazily, its conditions decided only where each of its values is merged
+        // (lib/modules.nix pushes mkIf down the same way): reading `config.my` must not decide
+        // conditions that read `config.my.x`.
+        let is_set = |v: &V| matches!(v.kind, Val::Attrs(_) | Val::Config(_));
+        if defs.iter().any(|(_, v)| is_set(v))
+            && defs.iter().all(|(_, v)| is_set(v) || v.is_unknown())
+        {
+            return view();
+        }
+        let leaves = self.leaves(&defs);
         if leaves.is_empty() {
             let decls = self.decl_at(sys, path);
             for d in decls.iter() {
@@ -519,7 +749,17 @@ impl<'f> Eval<'f> {
                             let leaves = self.leaves(&expanded);
                             self.merge_leaves(leaves, view)
                         }
-                        None => V::unknown(),
+                        // A submodule with no definition is still a set of defaults.
+                        None => match o.get("type").map(|t| t.value.clone()) {
+                            Some(t) => {
+                                let ty = self.force(&t);
+                                match super::types::below(self, &ty) {
+                                    Below::Submodule(_) | Below::Each(_) => view(),
+                                    Below::Nothing => V::unknown(),
+                                }
+                            }
+                            None => V::unknown(),
+                        },
                     };
                 }
             }

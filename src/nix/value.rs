@@ -86,6 +86,9 @@ pub struct Attrs {
     pub map: BTreeMap<Rc<str>, Binding>,
     /// Some attributes have names that could not be evaluated: a missing name proves nothing.
     pub partial: bool,
+    /// The rest of the set comes from outside the configuration (a flake's inputs, `input //
+    /// { ... }`): a missing name `n` is the external value `<rest>.n`, not unknown.
+    pub rest: Option<Rc<str>>,
 }
 
 impl Attrs {
@@ -162,22 +165,41 @@ pub type Thunk = Rc<ThunkCell>;
 
 pub struct ThunkCell(pub RefCell<ThunkState>);
 
-pub type LazyFn = Box<dyn FnOnce(&mut super::eval::Eval) -> V>;
+/// A computation that may run again: a value computed while a cycle guard answered Unknown is
+/// not kept, so the thunk must be able to compute it again later.
+pub type LazyFn = Rc<dyn Fn(&mut super::eval::Eval) -> V>;
 
 pub enum ThunkState {
     Ready(V),
     Expr(ast::Expr, Env),
     Lazy(LazyFn),
-    /// Being forced: reaching it again is infinite recursion, which evaluates to Unknown.
-    Forcing,
+    /// Being forced, in the evaluation frame with this number: reaching it again is infinite
+    /// recursion, which evaluates to Unknown (and taints every frame above that one).
+    Forcing(u32),
+}
+
+/// Where a thunk's expression was written, if it is still an unevaluated expression.
+pub fn thunk_span(t: &Thunk) -> Option<Span> {
+    match &*t.0.borrow() {
+        ThunkState::Expr(e, env) => {
+            let r = rowan::ast::AstNode::syntax(e).text_range();
+            Some(Span {
+                file: env.file,
+                start: r.start().into(),
+                end: r.end().into(),
+            })
+        }
+        ThunkState::Ready(v) => v.at,
+        _ => None,
+    }
 }
 
 pub fn ready(v: V) -> Thunk {
     Rc::new(ThunkCell(RefCell::new(ThunkState::Ready(v))))
 }
 
-pub fn lazy(f: impl FnOnce(&mut super::eval::Eval) -> V + 'static) -> Thunk {
-    Rc::new(ThunkCell(RefCell::new(ThunkState::Lazy(Box::new(f)))))
+pub fn lazy(f: impl Fn(&mut super::eval::Eval) -> V + 'static) -> Thunk {
+    Rc::new(ThunkCell(RefCell::new(ThunkState::Lazy(Rc::new(f)))))
 }
 
 pub fn expr_thunk(e: ast::Expr, env: Env) -> Thunk {

@@ -1,5 +1,6 @@
 //! Human output: codespan-reporting snippets, with a summary line.
 
+use super::Coverage;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceDb, display_path};
 use codespan_reporting::diagnostic::{Diagnostic as Cs, Label};
@@ -10,6 +11,7 @@ use std::io::Write;
 
 pub fn write(
     diags: &[Diagnostic],
+    coverage: &Coverage,
     db: &mut SourceDb,
     out: &mut dyn Write,
     color: bool,
@@ -41,9 +43,10 @@ pub fn write(
         match &d.at {
             Some(at) => match file_id(db, &mut files, &at.file) {
                 Some(id) => {
-                    let label = match &d.host {
-                        Some(h) => format!("on host {h}"),
-                        None => String::new(),
+                    let label = match d.hosts.as_slice() {
+                        [] => String::new(),
+                        [h] => format!("on host {h}"),
+                        hs => format!("on hosts {}", hs.join(", ")),
                     };
                     let mut labels = vec![
                         Label::primary(id, at.start as usize..at.end as usize).with_message(label),
@@ -64,8 +67,8 @@ pub fn write(
                 )),
             },
             None => {
-                if let Some(h) = &d.host {
-                    notes.push(format!("host: {h}"));
+                if !d.hosts.is_empty() {
+                    notes.push(format!("hosts: {}", d.hosts.join(", ")));
                 }
             }
         }
@@ -79,10 +82,51 @@ pub fn write(
         }
     }
     out.write_all(buffer.as_slice())?;
-    writeln!(out, "{}", summary(diags))
+    for h in coverage.incomplete() {
+        writeln!(out, "note: {} was not read fully:", h.label())?;
+        let placed = h.placed(db);
+        if placed.is_empty() {
+            writeln!(out, "  - some values could not be evaluated")?;
+        }
+        for u in placed.iter().take(MAX_UNREAD_LINES) {
+            writeln!(out, "  - {}", u.describe())?;
+        }
+        if placed.len() > MAX_UNREAD_LINES {
+            writeln!(out, "  - and {} more", placed.len() - MAX_UNREAD_LINES)?;
+        }
+    }
+    let partial = coverage.incomplete().count();
+    if partial > 0 {
+        writeln!(
+            out,
+            "note: findings about what is missing are not reported where a host was not read fully; `impermalint check --flake` evaluates it with Nix"
+        )?;
+    }
+    writeln!(out, "{}", summary(diags, coverage))
 }
 
-pub fn summary(diags: &[Diagnostic]) -> String {
+/// Blind spots listed per host in the human report (all of them are in the JSON).
+const MAX_UNREAD_LINES: usize = 8;
+
+pub fn summary(diags: &[Diagnostic], coverage: &Coverage) -> String {
+    let partial = coverage.incomplete().count();
+    let read = if partial == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({partial} of {} {} not read fully)",
+            coverage.hosts.len(),
+            if coverage.hosts.len() == 1 {
+                "host"
+            } else {
+                "hosts"
+            }
+        )
+    };
+    summary_counts(diags) + &read
+}
+
+fn summary_counts(diags: &[Diagnostic]) -> String {
     let count = |s| diags.iter().filter(|d| d.severity == s).count();
     let (e, w, i) = (
         count(Severity::Error),

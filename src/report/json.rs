@@ -1,11 +1,12 @@
 //! `--format json`: one document per run, as DESIGN.md's JSON contract says.
 
-use super::Resolved;
+use super::{Coverage, Resolved};
+use crate::source::SourceDb;
 use serde_json::{Value, json};
 
 pub const VERSION: u32 = 1;
 
-pub fn to_value(items: &[Resolved]) -> Value {
+pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> Value {
     let diagnostics: Vec<Value> = items
         .iter()
         .map(|r| {
@@ -21,14 +22,38 @@ pub fn to_value(items: &[Resolved]) -> Value {
                 "end_line": r.end.map(|p| p.0),
                 "end_column": r.end.map(|p| p.1),
                 "host": d.host,
+                "hosts": d.hosts,
                 "help": d.help,
+                "related": r.related.iter().map(|x| json!({
+                    "file": x.file,
+                    "line": x.line,
+                    "column": x.column,
+                    "message": x.message,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
-    json!({ "version": VERSION, "diagnostics": diagnostics })
+    let hosts: Vec<Value> = coverage
+        .hosts
+        .iter()
+        .map(|h| {
+            let unread: Vec<Value> = h
+                .placed(db)
+                .into_iter()
+                .map(|u| json!({ "what": u.what, "file": u.file, "line": u.line }))
+                .collect();
+            json!({ "name": h.name, "complete": h.complete, "unread": unread })
+        })
+        .collect();
+    json!({ "version": VERSION, "diagnostics": diagnostics, "hosts": hosts })
 }
 
-pub fn write(items: &[Resolved], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(items))?;
+pub fn write(
+    items: &[Resolved],
+    coverage: &Coverage,
+    db: &mut SourceDb,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(items, coverage, db))?;
     writeln!(out)
 }

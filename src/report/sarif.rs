@@ -1,8 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0, for code scanning uploads.
 
-use super::Resolved;
+use super::{Coverage, Resolved};
 use crate::diagnostic::Severity;
 use crate::rules;
+use crate::source::SourceDb;
 use serde_json::{Value, json};
 
 fn level(s: Severity) -> &'static str {
@@ -13,7 +14,18 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn to_value(items: &[Resolved]) -> Value {
+pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> Value {
+    // What could not be read, as tool notifications of the run.
+    let notifications: Vec<Value> = coverage
+        .incomplete()
+        .map(|h| {
+            let what: Vec<String> = h.placed(db).iter().map(|u| u.describe()).collect();
+            json!({
+                "level": "note",
+                "message": { "text": format!("{} was not read fully: {}", h.label(), what.join("; ")) },
+            })
+        })
+        .collect();
     let rule_defs: Vec<Value> = rules::ALL
         .iter()
         .map(|r| {
@@ -53,7 +65,7 @@ pub fn to_value(items: &[Resolved]) -> Value {
                 }]);
             }
             if let Some(host) = &d.host {
-                result["properties"] = json!({ "host": host });
+                result["properties"] = json!({ "host": host, "hosts": d.hosts });
             }
             result
         })
@@ -68,11 +80,20 @@ pub fn to_value(items: &[Resolved]) -> Value {
                 "rules": rule_defs,
             }},
             "results": results,
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
         }],
     })
 }
 
-pub fn write(items: &[Resolved], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(items))?;
+pub fn write(
+    items: &[Resolved],
+    coverage: &Coverage,
+    db: &mut SourceDb,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(items, coverage, db))?;
     writeln!(out)
 }

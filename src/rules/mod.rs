@@ -156,6 +156,7 @@ impl<'a> Sink<'a> {
             at: at.cloned(),
             related: Vec::new(),
             host: self.host.map(str::to_string),
+            hosts: Vec::new(),
         });
         self.out.last_mut().expect("just pushed")
     }

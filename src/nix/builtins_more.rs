@@ -1,0 +1,383 @@
+//! More builtins and lib functions, on the paths real configurations take: regular
+//! expressions, string surgery, attribute paths, JSON and TOML, `lib.extend`, and the fetchers
+//! (whose results are external values named by what they fetch).
+
+use super::builtins::{Prim, prim_value};
+use super::eval::{Eval, Selected};
+use super::value::*;
+use std::rc::Rc;
+
+fn str_arg(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
+    let v = ev.force(t);
+    match &v.kind {
+        Val::Str(s) => Some(s.clone()),
+        Val::Path(p) => Some(p.to_string_lossy().into()),
+        _ => None,
+    }
+}
+
+fn int_arg(ev: &mut Eval, t: &Thunk) -> Option<i64> {
+    match ev.force(t).kind {
+        Val::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+fn list_arg(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
+    let v = ev.force(t);
+    ev.as_list(&v)
+}
+
+/// A POSIX extended regular expression as the regex crate reads it, anchored at both ends
+/// (builtins.match) or not (builtins.split). None for what it cannot read faithfully.
+fn regex(re: &str, anchored: bool) -> Option<regex::Regex> {
+    // Bracket classes like [[:alpha:]] are understood by the regex crate as they are.
+    let body = if anchored {
+        format!("^(?:{re})$")
+    } else {
+        re.to_string()
+    };
+    regex::RegexBuilder::new(&body)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+}
+
+fn captures(c: &regex::Captures) -> Vec<Thunk> {
+    (1..c.len())
+        .map(|i| {
+            ready(match c.get(i) {
+                Some(m) => V::str(m.as_str(), None),
+                None => V::new(Val::Null, None),
+            })
+        })
+        .collect()
+}
+
+pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
+    match p {
+        Prim::Match => {
+            let (Some(re), Some(s)) = (str_arg(ev, &a[0]), str_arg(ev, &a[1])) else {
+                return V::unknown();
+            };
+            let Some(r) = regex(&re, true) else {
+                return V::unknown();
+            };
+            match r.captures(&s) {
+                Some(c) => V::list(captures(&c), at),
+                None => V::new(Val::Null, at),
+            }
+        }
+        Prim::Split => {
+            let (Some(re), Some(s)) = (str_arg(ev, &a[0]), str_arg(ev, &a[1])) else {
+                return V::unknown();
+            };
+            let Some(r) = regex(&re, false) else {
+                return V::unknown();
+            };
+            let mut out = Vec::new();
+            let mut last = 0;
+            for c in r.captures_iter(&s) {
+                let Some(m) = c.get(0) else { continue };
+                out.push(ready(V::str(&s[last..m.start()], None)));
+                out.push(ready(V::list(captures(&c), None)));
+                last = m.end();
+            }
+            out.push(ready(V::str(&s[last..], None)));
+            V::list(out, at)
+        }
+        Prim::Substring => {
+            let (Some(start), Some(len), Some(s)) =
+                (int_arg(ev, &a[0]), int_arg(ev, &a[1]), str_arg(ev, &a[2]))
+            else {
+                return V::unknown();
+            };
+            if start < 0 {
+                return V::unknown();
+            }
+            let bytes = s.as_bytes();
+            let from = (start as usize).min(bytes.len());
+            let to = if len < 0 {
+                bytes.len()
+            } else {
+                from.saturating_add(len as usize).min(bytes.len())
+            };
+            V::str(&String::from_utf8_lossy(&bytes[from..to]), at)
+        }
+        Prim::ReplaceStrings => {
+            let (Some(from), Some(to), Some(s)) =
+                (list_arg(ev, &a[0]), list_arg(ev, &a[1]), str_arg(ev, &a[2]))
+            else {
+                return V::unknown();
+            };
+            let mut pats = Vec::new();
+            for (f, t) in from.iter().zip(to.iter()) {
+                let (Some(f), Some(t)) = (str_arg(ev, f), str_arg(ev, t)) else {
+                    return V::unknown();
+                };
+                pats.push((f, t));
+            }
+            if pats.len() != from.len() || from.len() != to.len() {
+                return V::unknown();
+            }
+            V::str(&replace_strings(&s, &pats), at)
+        }
+        Prim::HasInfix => match (str_arg(ev, &a[0]), str_arg(ev, &a[1])) {
+            (Some(x), Some(s)) => V::new(Val::Bool(s.contains(&*x)), at),
+            _ => V::unknown(),
+        },
+        // `hasExt "nix"` of a file name (lib.fileset.fileFilter's predicate argument).
+        Prim::HasExtOf => match (str_arg(ev, &a[0]), str_arg(ev, &a[1])) {
+            (Some(name), Some(ext)) => {
+                V::new(Val::Bool(name.ends_with(&format!(".{ext}"))), at)
+            }
+            _ => V::unknown(),
+        },
+        Prim::SetAttrByPath => {
+            let Some(path) = list_arg(ev, &a[0]) else {
+                return V::unknown();
+            };
+            let mut value = a[1].clone();
+            for k in path.iter().rev() {
+                let Some(k) = str_arg(ev, k) else {
+                    return V::unknown();
+                };
+                let mut attrs = Attrs::default();
+                attrs.map.insert(k, Binding { value, at });
+                value = ready(V::attrs(attrs, at));
+            }
+            ev.force(&value)
+        }
+        Prim::GetAttrFromPath => {
+            let Some(path) = list_arg(ev, &a[0]) else {
+                return V::unknown();
+            };
+            let mut cur = ev.force(&a[1]);
+            for k in path.iter() {
+                let Some(k) = str_arg(ev, k) else {
+                    return V::unknown();
+                };
+                match ev.select_key(&cur, &k) {
+                    Selected::Found(v) => cur = v,
+                    _ => return V::unknown(),
+                }
+            }
+            cur
+        }
+        Prim::FunctionArgs => {
+            let f = ev.force(&a[0]);
+            match &f.kind {
+                Val::Lambda(l) => {
+                    let mut attrs = Attrs::default();
+                    if let Some(rnix::ast::Param::Pattern(pat)) = l.node.param() {
+                        for entry in pat.pat_entries() {
+                            let Some(name) = entry.ident().and_then(|i| i.ident_token()) else {
+                                continue;
+                            };
+                            attrs.map.insert(
+                                name.text().into(),
+                                Binding {
+                                    value: ready(V::bool(entry.default().is_some())),
+                                    at: None,
+                                },
+                            );
+                        }
+                    }
+                    V::attrs(attrs, at)
+                }
+                _ => V::unknown(),
+            }
+        }
+        // assertMsg cond msg: true, or an error (unknown here).
+        Prim::AssertMsg => match ev.force(&a[0]).as_bool() {
+            Some(true) => V::bool(true),
+            _ => V::unknown(),
+        },
+        Prim::FromJson => match str_arg(ev, &a[0]) {
+            Some(s) => serde_json::from_str::<serde_json::Value>(&s)
+                .map(|j| from_json(&j, at))
+                .unwrap_or_else(|_| V::unknown()),
+            None => V::unknown(),
+        },
+        Prim::FromToml => match str_arg(ev, &a[0]) {
+            Some(s) => toml::from_str::<toml::Value>(&s)
+                .map(|t| from_toml(&t, at))
+                .unwrap_or_else(|_| V::unknown()),
+            None => V::unknown(),
+        },
+        // lib.extend f: lib's fix-point with f's overlay (final, prev) applied.
+        Prim::Extend => {
+            let overlay = a[0].clone();
+            let cell = super::builtins::fix_point(ready(V::new(
+                Val::Prim(Rc::new(PrimApp {
+                    prim: Prim::ExtendStep,
+                    args: vec![overlay],
+                })),
+                None,
+            )));
+            ev.force(&cell)
+        }
+        // One step of lib.extend: final -> lib // overlay final lib.
+        Prim::ExtendStep => {
+            let lib = ev.lib_thunk();
+            let f = ev.force(&a[0]);
+            let g = ev.apply(f, a[1].clone(), at);
+            let ext = ev.apply(g, lib.clone(), at);
+            let base = ev.force(&lib);
+            match (ev.as_attrs(&base), ev.as_attrs(&ext)) {
+                (Some(b), Some(e)) => {
+                    let mut out = (*b).clone();
+                    for (k, v) in e.map.iter() {
+                        out.map.insert(k.clone(), v.clone());
+                    }
+                    V::attrs(out, at)
+                }
+                _ => base,
+            }
+        }
+        // What a fetcher fetches is outside the configuration: an external value named by its
+        // URL, so a module from it is still recognised (`"${fetchTarball url}/nixos.nix"`).
+        Prim::Fetch => {
+            let v = ev.force(&a[0]);
+            let url = match &v.kind {
+                Val::Str(s) => Some(s.to_string()),
+                _ => match ev.select_key(&v, "url") {
+                    Selected::Found(u) => u.as_str().map(str::to_string),
+                    _ => None,
+                },
+            };
+            match url {
+                Some(u) => V::new(Val::External(format!("fetch:{u}").into()), at),
+                None => V::new(Val::External("fetch:".into()), at),
+            }
+        }
+        _ => V::unknown(),
+    }
+}
+
+/// builtins.replaceStrings: at each position the first pattern that matches wins; an empty
+/// pattern matches between characters.
+fn replace_strings(s: &str, pats: &[(Rc<str>, Rc<str>)]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i <= bytes.len() {
+        let mut matched = false;
+        for (f, t) in pats {
+            if s[i..].starts_with(&**f) {
+                out.push_str(t);
+                if f.is_empty() {
+                    if let Some(c) = s[i..].chars().next() {
+                        out.push(c);
+                        i += c.len_utf8();
+                    } else {
+                        i += 1;
+                    }
+                } else {
+                    i += f.len();
+                }
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            match s[i..].chars().next() {
+                Some(c) => {
+                    out.push(c);
+                    i += c.len_utf8();
+                }
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+fn from_json(j: &serde_json::Value, at: Option<Span>) -> V {
+    use serde_json::Value as J;
+    match j {
+        J::Null => V::new(Val::Null, at),
+        J::Bool(b) => V::new(Val::Bool(*b), at),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => V::new(Val::Int(i), at),
+            None => n
+                .as_f64()
+                .map_or_else(V::unknown, |f| V::new(Val::Float(f), at)),
+        },
+        J::String(s) => V::str(s, at),
+        J::Array(items) => V::list(items.iter().map(|x| ready(from_json(x, at))).collect(), at),
+        J::Object(map) => {
+            let mut attrs = Attrs::default();
+            for (k, v) in map {
+                attrs.map.insert(
+                    k.as_str().into(),
+                    Binding {
+                        value: ready(from_json(v, at)),
+                        at,
+                    },
+                );
+            }
+            V::attrs(attrs, at)
+        }
+    }
+}
+
+fn from_toml(t: &toml::Value, at: Option<Span>) -> V {
+    use toml::Value as T;
+    match t {
+        T::String(s) => V::str(s, at),
+        T::Integer(i) => V::new(Val::Int(*i), at),
+        T::Float(f) => V::new(Val::Float(*f), at),
+        T::Boolean(b) => V::new(Val::Bool(*b), at),
+        T::Datetime(_) => V::unknown(),
+        T::Array(items) => V::list(items.iter().map(|x| ready(from_toml(x, at))).collect(), at),
+        T::Table(map) => {
+            let mut attrs = Attrs::default();
+            for (k, v) in map {
+                attrs.map.insert(
+                    k.as_str().into(),
+                    Binding {
+                        value: ready(from_toml(v, at)),
+                        at,
+                    },
+                );
+            }
+            V::attrs(attrs, at)
+        }
+    }
+}
+
+/// `lib.fileset`: its own namespace (its `toList` is not `lib.toList`).
+pub fn fileset_namespace() -> V {
+    namespace(&[
+        ("toList", Prim::FilesetToList),
+        ("fileFilter", Prim::FileFilter),
+        ("unions", Prim::FilesetUnions),
+        ("union", Prim::FilesetUnion),
+        ("difference", Prim::FilesetDifference),
+        ("intersection", Prim::FilesetIntersection),
+        ("maybeMissing", Prim::FilesetMaybeMissing),
+    ])
+}
+
+/// `lib.filesystem`.
+pub fn filesystem_namespace() -> V {
+    namespace(&[("listFilesRecursive", Prim::ListFilesRecursive)])
+}
+
+fn namespace(items: &[(&str, Prim)]) -> V {
+    let mut attrs = Attrs {
+        partial: true,
+        ..Attrs::default()
+    };
+    for (name, p) in items {
+        attrs.map.insert(
+            (*name).into(),
+            Binding {
+                value: ready(prim_value(*p)),
+                at: None,
+            },
+        );
+    }
+    V::attrs(attrs, None)
+}

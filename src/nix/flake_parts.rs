@@ -1,0 +1,98 @@
+//! flake-parts: `mkFlake { inherit inputs; } module` evaluates its flake modules with the same
+//! module system as NixOS, and the flake's outputs are that system's `config.flake`.
+//! `flake.modules.<class>.<name>` and `flake.<class>Modules.<name>` are deferred modules: every
+//! definition of one is a module a host imports later. `perSystem` is never read.
+
+use super::builtins::Prim;
+use super::eval::{Eval, Selected};
+use super::value::*;
+use crate::knowledge::Scope;
+use std::rc::Rc;
+
+pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
+    match p {
+        Prim::MkFlake => mk_flake(ev, &a[0], &a[1], at),
+        // withSystem system f: f's argument (per-system config, pkgs, inputs') is not read.
+        Prim::WithSystem => {
+            let f = ev.force(&a[1]);
+            ev.apply(f, ready(unknown_args()), at)
+        }
+        // moduleWithSystem (perSystem: module): the module, with per-system values unknown.
+        Prim::ModuleWithSystem => {
+            let f = ev.force(&a[0]);
+            ev.apply(f, ready(unknown_args()), at)
+        }
+        // importApply file args = import file args.
+        Prim::ImportApply => {
+            let f = ev.force(&a[0]);
+            let imported = match &f.kind {
+                Val::Path(path) => ev.import(&path.clone(), f.at.or(at)).0,
+                _ => return V::unknown(),
+            };
+            ev.apply(imported, a[1].clone(), at)
+        }
+        _ => V::unknown(),
+    }
+}
+
+/// Arguments whose every attribute is unknown.
+fn unknown_args() -> V {
+    V::attrs(
+        Attrs {
+            partial: true,
+            ..Attrs::default()
+        },
+        None,
+    )
+}
+
+fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V {
+    let args_v = ev.force(args);
+    let inputs = match ev.select_key(&args_v, "inputs") {
+        Selected::Found(v) => v,
+        _ => V::unknown(),
+    };
+    let this = match ev.select_key(&inputs, "self") {
+        Selected::Found(v) => ready(v),
+        _ => ready(V::unknown()),
+    };
+    let mut margs = Attrs::default();
+    let mut put = |k: &str, value: Thunk| {
+        margs.map.insert(k.into(), Binding { value, at: None });
+    };
+    put("inputs", ready(inputs));
+    put("self", this);
+    put("withSystem", ready(super::builtins::prim_value(Prim::WithSystem)));
+    put(
+        "moduleWithSystem",
+        ready(super::builtins::prim_value(Prim::ModuleWithSystem)),
+    );
+    let mut fp_lib = Attrs::default();
+    fp_lib.map.insert(
+        "importApply".into(),
+        Binding {
+            value: ready(super::builtins::prim_value(Prim::ImportApply)),
+            at: None,
+        },
+    );
+    fp_lib.partial = true;
+    put("flake-parts-lib", ready(V::attrs(fp_lib, None)));
+    put("getSystem", ready(V::unknown()));
+    let sys = ev.new_system(vec![module.clone()], margs, Scope::FlakeParts);
+    V::new(
+        Val::Config(Rc::new(ConfigRef {
+            system: sys,
+            path: vec!["flake".into()],
+        })),
+        at,
+    )
+}
+
+/// Is `path` (below `config`) a deferred module of a flake-parts flake?
+pub fn is_deferred_module(path: &[Rc<str>]) -> bool {
+    match path {
+        [flake, modules, _class, _name] => &**flake == "flake" && &**modules == "modules",
+        [flake, kind, _name] => &**flake == "flake" && kind.ends_with("Modules"),
+        _ => false,
+    }
+}
