@@ -345,7 +345,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             // assumed not to redefine a name the configuration sets); names the set does not
             // have are the input's.
             let rest_of = |v: &V| match &v.kind {
-                Val::External(n) => Some(Rc::<str>::from(format!("{n}."))),
+                Val::External(n) => Some(Rest::External(format!("{n}.").into())),
                 _ => None,
             };
             if let Some(rest) = rest_of(&l)
@@ -436,10 +436,12 @@ fn prop(p: Prop, at: Option<Span>) -> V {
     V::new(Val::Prop(Rc::new(p)), at)
 }
 
+/// A string argument; a path counts as its name (as Nix coerces it for string functions).
 fn str_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
     let v = ev.force(t);
     match v.kind {
         Val::Str(s) => Some(s),
+        Val::Path(p) => Some(p.to_string_lossy().into()),
         _ => None,
     }
 }

@@ -41,6 +41,8 @@ pub struct Eval<'f> {
     builtins_v: Option<Thunk>,
     /// Flake inputs whose `lib` is nixpkgs' lib.
     pub nixpkgs_inputs: Vec<String>,
+    /// Flake inputs' URLs, by input name, where flake.nix writes them.
+    pub input_urls: HashMap<String, String>,
     /// Values that others refer to only weakly (a flake's outputs, which `self` reads).
     kept: Vec<Thunk>,
 }
@@ -52,7 +54,8 @@ impl<'f> Eval<'f> {
             depth: 0,
             steps: 0,
             total_steps: 0,
-            frames: 0,
+            // Frame 0 is "before any frame": cycle(0) makes every frame not final.
+            frames: 1,
             lowest_hit: u32::MAX,
             truncated: false,
             unread: Vec::new(),
@@ -61,6 +64,7 @@ impl<'f> Eval<'f> {
             lib: None,
             builtins_v: None,
             nixpkgs_inputs: Vec::new(),
+            input_urls: HashMap::new(),
             kept: Vec::new(),
         }
     }
@@ -490,6 +494,22 @@ impl<'f> Eval<'f> {
         Selected::Found(cur)
     }
 
+    /// A name a set does not have, from the set's rest, not yet evaluated.
+    pub fn rest_thunk(&mut self, a: &Attrs, key: &str) -> Option<Thunk> {
+        match a.rest.as_ref()? {
+            Rest::External(prefix) => Some(ready(V::new(
+                Val::External(format!("{prefix}{key}").into()),
+                None,
+            ))),
+            Rest::ModuleArgs(sys) => {
+                let (sys, key) = (*sys, Rc::<str>::from(key));
+                Some(lazy(move |ev: &mut Eval| {
+                    ev.config_value(sys, &["_module".into(), "args".into(), key.clone()])
+                }))
+            }
+        }
+    }
+
     /// `v.key`, for every kind of set-like value.
     pub fn select_key(&mut self, v: &V, key: &str) -> Selected {
         match &v.kind {
@@ -498,10 +518,8 @@ impl<'f> Eval<'f> {
                     let b = b.clone();
                     Selected::Found(self.force(&b.value))
                 }
-                None => match &a.rest {
-                    Some(rest) => {
-                        Selected::Found(V::new(Val::External(format!("{rest}.{key}").into()), v.at))
-                    }
+                None => match self.rest_thunk(a, key) {
+                    Some(t) => Selected::Found(self.force(&t)),
                     None if a.partial => Selected::Unknown,
                     None => Selected::Missing,
                 },
@@ -805,9 +823,10 @@ impl<'f> Eval<'f> {
                     let name: Rc<str> = name.text().into();
                     // Arguments stay lazy: `{ self, ... }:` must not force `self`.
                     let lazy_arg = match &given.kind {
-                        Val::Attrs(a) | Val::Option(a) | Val::System(a) => {
-                            a.get(&name).map(|b| b.value.clone())
-                        }
+                        Val::Attrs(a) | Val::Option(a) | Val::System(a) => a
+                            .get(&name)
+                            .map(|b| b.value.clone())
+                            .or_else(|| self.rest_thunk(a, &name)),
                         _ => None,
                     };
                     let value = match lazy_arg {

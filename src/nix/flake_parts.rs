@@ -52,9 +52,13 @@ fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V 
         Selected::Found(v) => v,
         _ => V::unknown(),
     };
-    let this = match ev.select_key(&inputs, "self") {
-        Selected::Found(v) => ready(v),
-        _ => ready(V::unknown()),
+    // `self` is the flake's outputs: the value being computed now, so it stays lazy.
+    let this = {
+        let inputs = inputs.clone();
+        lazy(move |ev: &mut Eval| match ev.select_key(&inputs, "self") {
+            Selected::Found(v) => v,
+            _ => V::unknown(),
+        })
     };
     let mut margs = Attrs::default();
     let mut put = |k: &str, value: Thunk| {

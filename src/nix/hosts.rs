@@ -29,8 +29,8 @@ impl HostSpec {
     }
 }
 
-/// Input names of a flake and whether each is a nixpkgs.
-fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
+/// Input names of a flake and their URLs (empty when not written).
+fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let inputs = match ev.select_key(flake, "inputs") {
         Selected::Found(v) => v,
@@ -48,7 +48,7 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, bool> {
                 _ => String::new(),
             },
         };
-        out.insert(name.to_string(), is_nixpkgs(name, &url));
+        out.insert(name.to_string(), url);
     }
     out
 }
@@ -69,8 +69,13 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
     let inputs = flake_inputs(ev, &flake);
     ev.nixpkgs_inputs = inputs
         .iter()
-        .filter(|(_, n)| **n)
+        .filter(|(name, url)| is_nixpkgs(name, url))
         .map(|(k, _)| k.clone())
+        .collect();
+    ev.input_urls = inputs
+        .iter()
+        .filter(|(_, url)| !url.is_empty())
+        .map(|(k, u)| (k.clone(), u.clone()))
         .collect();
     if !ev.nixpkgs_inputs.iter().any(|n| n == "nixpkgs") {
         ev.nixpkgs_inputs.push("nixpkgs".to_string());
@@ -117,7 +122,7 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
         })
     };
     let mut arg = Attrs {
-        rest: Some("input:".into()),
+        rest: Some(Rest::External("input:".into())),
         ..Attrs::default()
     };
     for name in inputs.keys() {

@@ -9,6 +9,7 @@ pub mod flake_lock;
 pub mod flake_parts;
 pub mod frontend;
 pub mod hosts;
+pub mod known_inputs;
 pub mod machines;
 pub mod modules;
 pub mod reads;

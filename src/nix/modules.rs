@@ -76,6 +76,8 @@ pub struct ModuleSystem {
     /// see [`Eval::frame`]).
     active: HashMap<Vec<Rc<str>>, u32>,
     defs_active: HashMap<Vec<Rc<str>>, u32>,
+    /// Set while the modules are being collected: the frame collection started in.
+    collecting: Option<u32>,
     /// A module could not be read or evaluated: absence proves nothing.
     pub incomplete: bool,
     /// Third-party modules seen in imports, by kind ("impermanence", "sops-nix", ...).
@@ -180,8 +182,9 @@ impl<'f> Eval<'f> {
                 )),
                 at: None,
             });
-        // Any other argument a module asks for (inputs via _module.args, ...) is unknown.
+        // Any other argument a module asks for comes from `_module.args` (inputs, ...).
         args.partial = true;
+        args.rest = Some(Rest::ModuleArgs(id));
         self.systems.push(ModuleSystem {
             scope,
             defs_cache: HashMap::new(),
@@ -193,12 +196,17 @@ impl<'f> Eval<'f> {
             memo: HashMap::new(),
             active: HashMap::new(),
             defs_active: HashMap::new(),
+            collecting: None,
             incomplete: false,
             externals: BTreeSet::new(),
             legacy_hm_imports: Vec::new(),
             broken_imports: Vec::new(),
         });
+        // While modules are collected, `config` cannot be read (in Nix that is infinite
+        // recursion): a read then is unknown, and nothing computed from it is kept.
+        self.systems[id].collecting = Some(self.next_frame());
         self.collect_modules(id, roots);
+        self.systems[id].collecting = None;
         id
     }
 
@@ -336,6 +344,7 @@ impl<'f> Eval<'f> {
                         self.systems[sys].externals.insert(kind.to_string());
                     }
                     None if is_nixpkgs_module(name) => {}
+                    None if self.is_harmless_input(name) => {}
                     // Flake modules from inputs (flake-parts' own, treefmt, devshells) shape
                     // the flake's outputs, not its hosts' configurations.
                     None if self.systems[sys].scope == Scope::FlakeParts => {}
@@ -347,6 +356,15 @@ impl<'f> Eval<'f> {
                         self.module_unread(sys, what, v.at.or(at));
                     }
                 },
+                // A module that is a property (`lib.mkIf cond { ... }`, `mkMerge [ ... ]`) is
+                // configuration in the shorthand form.
+                Val::Prop(_) => self.systems[sys].defs.push(Def {
+                    value: ready(v.clone()),
+                    at: v.at.or(at),
+                    prio: DEFAULT_PRIO,
+                    order: DEFAULT_ORDER,
+                    conds: Vec::new(),
+                }),
                 Val::Null => {}
                 _ => self.module_unread(
                     sys,
@@ -355,6 +373,15 @@ impl<'f> Eval<'f> {
                 ),
             }
         }
+    }
+
+    /// A module from an input known not to touch what the rules read.
+    fn is_harmless_input(&self, name: &str) -> bool {
+        let Some(rest) = name.strip_prefix("input:") else {
+            return false;
+        };
+        let input = rest.split(['.', '/']).next().unwrap_or(rest);
+        super::known_inputs::is_harmless(input, self.input_urls.get(input).map(String::as_str))
     }
 
     /// A part of a system's modules that could not be read: absence proves nothing there.
@@ -686,6 +713,10 @@ impl<'f> Eval<'f> {
     pub fn config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
         if let Some(v) = self.systems[sys].memo.get(path) {
             return v.clone();
+        }
+        if let Some(start) = self.systems[sys].collecting {
+            self.cycle(start.saturating_sub(1));
+            return V::unknown();
         }
         if let Some(&frame) = self.systems[sys].active.get(path) {
             // Reading a value while computing it: infinite recursion in Nix.

@@ -86,9 +86,19 @@ pub struct Attrs {
     pub map: BTreeMap<Rc<str>, Binding>,
     /// Some attributes have names that could not be evaluated: a missing name proves nothing.
     pub partial: bool,
-    /// The rest of the set comes from outside the configuration (a flake's inputs, `input //
-    /// { ... }`): a missing name `n` is the external value `<rest>.n`, not unknown.
-    pub rest: Option<Rc<str>>,
+    /// Where names the set does not have come from, when not simply unknown.
+    pub rest: Option<Rest>,
+}
+
+/// The rest of a set.
+#[derive(Clone)]
+pub enum Rest {
+    /// From outside the configuration (a flake's inputs, `input // { ... }`): a missing name
+    /// `n` is the external value `<prefix>n`.
+    External(Rc<str>),
+    /// A module system's arguments: a name not given is `config._module.args.<name>` of that
+    /// system.
+    ModuleArgs(usize),
 }
 
 impl Attrs {
