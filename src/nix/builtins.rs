@@ -157,6 +157,7 @@ prims! {
     WithSystem 2 "__withSystem";
     ModuleWithSystem 1 "__moduleWithSystem";
     ImportApply 2 "__importApply";
+    MakeHive 1 "__makeHive";
     // lib.types (types.rs)
     TypeConstructor1 2 "__typeConstructor1";
     TypeConstructor2 3 "__typeConstructor2";
@@ -526,6 +527,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         MkFlake | WithSystem | ModuleWithSystem | ImportApply => {
             return super::flake_parts::call(ev, p, a, at);
         }
+        MakeHive => return super::hosts::make_hive(ev, &a[0], at),
         TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType
         | CoercedToType => {
             return super::types::call(ev, p, a, at);

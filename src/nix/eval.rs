@@ -396,7 +396,22 @@ impl<'f> Eval<'f> {
             Val::Bool(b) => Coerced::Str(if *b { "1".into() } else { String::new() }),
             Val::Null => Coerced::Str(String::new()),
             Val::External(n) => Coerced::External(n.to_string()),
-            // A path interpolated into a string is copied to the store: its name is unknown.
+            // Nix copies an interpolated path to the store; the copy has the same files, which
+            // are read here where they are (`"${self}/hosts/${name}"`, `"${./.}/x.nix"`).
+            Val::Path(p) => Coerced::Str(p.to_string_lossy().into_owned()),
+            // A set with `outPath` (a flake's `self`, an input) or `__toString`.
+            Val::Attrs(a) => {
+                if let Some(b) = a.get("outPath") {
+                    let v = self.force(&b.value.clone());
+                    return self.coerce_to_string(&v);
+                }
+                if let Some(b) = a.get("__toString") {
+                    let f = self.force(&b.value.clone());
+                    let s = self.apply(f, ready(v.clone()), v.at);
+                    return self.coerce_to_string(&s);
+                }
+                Coerced::Unknown
+            }
             _ => Coerced::Unknown,
         }
     }
@@ -540,6 +555,7 @@ impl<'f> Eval<'f> {
                     let known = match key {
                         "mkFlake" => Some(Prim::MkFlake),
                         "nixosSystem" => Some(Prim::NixosSystem),
+                        "makeHive" => Some(Prim::MakeHive),
                         _ => None,
                     };
                     if let Some(p) = known {

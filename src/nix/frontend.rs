@@ -93,8 +93,14 @@ fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
     } else {
         path.file_name().is_some_and(|n| n == "flake.nix")
     };
+    let hive = dir.join("hive.nix");
     let mut hosts: Vec<Host> = if is_flake {
-        flake(&files, &dir, &nix_files, &versions)
+        let flake = dir.join("flake.nix");
+        read_hosts(&files, &dir, &nix_files, &versions, &|ev| {
+            hosts::flake_hosts(ev, flake.parent().unwrap_or(Path::new(".")))
+        })
+    } else if is_dir && nix_files.contains(&hive) && !nix_files.contains(&dir.join("configuration.nix")) {
+        read_hosts(&files, &dir, &nix_files, &versions, &|ev| hosts::hive_file_hosts(ev, &hive))
     } else if !is_dir {
         vec![evaluate_paths(
             &files,
@@ -138,38 +144,40 @@ fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
     })
 }
 
-/// The hosts of a flake; when its outputs cannot be read, each machine's entry point, marked
-/// as read without the flake.
-fn flake(files: &Files, dir: &Path, nix_files: &[PathBuf], versions: &Versions) -> Vec<Host> {
-    // Values are per thread (Rc), so each host's thread reads the flake's outputs again;
-    // the parsed files are shared, and the outputs themselves are cheap to evaluate.
+/// The hosts `read` finds (a flake's, a colmena hive's); when they cannot be read, each
+/// machine's entry point, marked as read without them.
+fn read_hosts(
+    files: &Files,
+    dir: &Path,
+    nix_files: &[PathBuf],
+    versions: &Versions,
+    read: &(dyn Fn(&mut Eval) -> Result<Vec<HostSpec>, String> + Sync),
+) -> Vec<Host> {
+    // Values are per thread (Rc), so each host's thread reads the host list again; the parsed
+    // files are shared, and the outputs themselves are cheap to evaluate.
     let names = {
         let mut ev = Eval::new(files);
-        hosts::flake_hosts(&mut ev, dir)
-            .map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
+        read(&mut ev).map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
     };
     match names {
-        Some(names) => names
+        Ok(names) => names
             .par_iter()
             .map(|name| {
                 let mut ev = Eval::new(files);
-                let spec = hosts::flake_hosts(&mut ev, dir)
+                let spec = read(&mut ev)
+                    .ok()
                     .and_then(|hs| hs.into_iter().find(|h| &h.name == name));
                 let spec = spec.unwrap_or_else(|| HostSpec {
                     name: name.clone(),
                     modules: Vec::new(),
                     special_args: Attrs::default(),
-                    unreadable: Some(("the host's definition in flake.nix".to_string(), None)),
+                    unreadable: Some(("the host's definition".to_string(), None)),
                 });
                 evaluate(&mut ev, spec, versions)
             })
             .collect(),
-        None => {
-            let flake_file = dir.join("flake.nix");
-            let note = format!(
-                "the hosts of {} (nixosConfigurations): found by their entry files instead",
-                crate::source::display_path(&flake_file.to_string_lossy())
-            );
+        Err(why) => {
+            let note = format!("the list of hosts: {why}; found by their entry files instead");
             machines::entry_points(files, dir, nix_files)
                 .into_par_iter()
                 .map(|(name, root)| {

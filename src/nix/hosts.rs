@@ -148,22 +148,28 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
     Some(ev.force(&outputs_thunk))
 }
 
-/// The hosts of a flake, or None when its outputs have no readable host set.
-pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
-    let outputs = flake_outputs(ev, dir)?;
+/// The hosts of a flake, or why they could not be read.
+pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
+    let outputs = flake_outputs(ev, dir).ok_or("flake.nix has no outputs function")?;
     let mut hosts = Vec::new();
     let mut found_set = false;
-    if let Selected::Found(configs) = ev.select_key(&outputs, "nixosConfigurations")
-        && let Some(attrs) = ev.as_attrs(&configs)
-    {
-        found_set = true;
-        for (name, b) in attrs.map.iter() {
-            let sys = ev.force(&b.value.clone());
-            hosts.push(system_spec(ev, name, &sys, b.at));
-        }
-        if attrs.partial && hosts.is_empty() {
-            return None;
-        }
+    let mut why = None;
+    match ev.select_key(&outputs, "nixosConfigurations") {
+        Selected::Found(configs) => match ev.as_attrs(&configs) {
+            Some(attrs) => {
+                found_set = true;
+                for (name, b) in attrs.map.iter() {
+                    let sys = ev.force(&b.value.clone());
+                    hosts.push(system_spec(ev, name, &sys, b.at));
+                }
+                if attrs.partial && hosts.is_empty() {
+                    return Err("the names of nixosConfigurations could not be evaluated".into());
+                }
+            }
+            None => why = Some(describe_unreadable("nixosConfigurations", &configs)),
+        },
+        Selected::Unknown => why = Some(describe_unreadable("the flake's outputs", &outputs)),
+        Selected::Missing => {}
     }
     if let Selected::Found(hive) = ev.select_key(&outputs, "colmena")
         && let Some(attrs) = ev.as_attrs(&hive)
@@ -171,7 +177,18 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Option<Vec<HostSpec>> {
         found_set = true;
         hosts.extend(colmena_hosts(ev, &attrs));
     }
-    found_set.then_some(hosts)
+    if found_set {
+        Ok(hosts)
+    } else {
+        Err(why.unwrap_or_else(|| "the flake has no nixosConfigurations".into()))
+    }
+}
+
+fn describe_unreadable(what: &str, v: &V) -> String {
+    match &v.kind {
+        Val::External(n) => format!("{what} come from `{n}`, which is not read without Nix"),
+        _ => format!("{what} could not be evaluated without Nix"),
+    }
 }
 
 /// A `nixosSystem { modules; specialArgs; }` value as a host.
@@ -217,8 +234,69 @@ fn system_spec(ev: &mut Eval, name: &str, sys: &V, at: Option<Span>) -> HostSpec
     }
 }
 
+/// The hosts of a colmena `hive.nix` (a hive, or a function returning one), or why not.
+pub fn hive_file_hosts(ev: &mut Eval, file: &Path) -> Result<Vec<HostSpec>, String> {
+    let (mut v, _) = ev.import(file, None);
+    if matches!(v.kind, Val::Lambda(_)) {
+        let arg = Attrs {
+            partial: true,
+            ..Attrs::default()
+        };
+        v = ev.apply(v, ready(V::attrs(arg, None)), None);
+    }
+    match ev.as_attrs(&v) {
+        Some(attrs) => Ok(colmena_hosts(ev, &attrs)),
+        None => Err(describe_unreadable("the hive in hive.nix", &v)),
+    }
+}
+
+/// `colmena.lib.makeHive hive`: its `nodes` are nixosSystem-like hosts.
+pub fn make_hive(ev: &mut Eval, hive: &Thunk, at: Option<Span>) -> V {
+    let v = ev.force(hive);
+    let Some(attrs) = ev.as_attrs(&v) else {
+        return V::unknown();
+    };
+    let mut nodes = Attrs::default();
+    for h in colmena_hosts(ev, &attrs) {
+        let mut spec = Attrs::default();
+        spec.map.insert(
+            "modules".into(),
+            Binding {
+                value: ready(V::list(h.modules, at)),
+                at,
+            },
+        );
+        spec.map.insert(
+            "specialArgs".into(),
+            Binding {
+                value: ready(V::attrs(h.special_args, at)),
+                at,
+            },
+        );
+        nodes.map.insert(
+            h.name.unwrap_or_default().into(),
+            Binding {
+                value: ready(V::new(Val::System(Rc::new(spec)), at)),
+                at,
+            },
+        );
+    }
+    let mut out = Attrs {
+        partial: true,
+        ..Attrs::default()
+    };
+    out.map.insert(
+        "nodes".into(),
+        Binding {
+            value: ready(V::attrs(nodes, at)),
+            at,
+        },
+    );
+    V::attrs(out, at)
+}
+
 /// colmena's hive: every attribute but `meta` and `defaults` is a host module; `defaults`
-/// applies to each; `meta.specialArgs` are their arguments.
+/// applies to each; `meta.specialArgs` (and `meta.nodeSpecialArgs.<name>`) are their arguments.
 fn colmena_hosts(ev: &mut Eval, hive: &Attrs) -> Vec<HostSpec> {
     let defaults = hive.get("defaults").map(|b| b.value.clone());
     let special_args = hive
@@ -229,14 +307,33 @@ fn colmena_hosts(ev: &mut Eval, hive: &Attrs) -> Vec<HostSpec> {
             _ => None,
         })
         .unwrap_or_default();
-    hive.map
-        .iter()
-        .filter(|(k, _)| !matches!(&***k, "meta" | "defaults"))
-        .map(|(name, b)| HostSpec {
+    let node_args = hive
+        .get("meta")
+        .map(|m| ev.force(&m.value.clone()))
+        .and_then(|meta| match ev.select_key(&meta, "nodeSpecialArgs") {
+            Selected::Found(v) => ev.as_attrs(&v),
+            _ => None,
+        });
+    let mut out = Vec::new();
+    for (name, b) in hive.map.iter() {
+        if matches!(&**name, "meta" | "defaults") {
+            continue;
+        }
+        let mut args = special_args.clone();
+        if let Some(extra) = node_args.as_ref().and_then(|n| n.get(name).cloned()) {
+            let extra = ev.force(&extra.value);
+            if let Some(extra) = ev.as_attrs(&extra) {
+                for (k, v) in extra.map.iter() {
+                    args.map.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        out.push(HostSpec {
             name: Some(name.to_string()),
             modules: defaults.iter().cloned().chain([b.value.clone()]).collect(),
-            special_args: special_args.clone(),
+            special_args: args,
             unreadable: None,
-        })
-        .collect()
+        });
+    }
+    out
 }
