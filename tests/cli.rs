@@ -348,7 +348,7 @@ fn unreadable_and_non_utf8_files_are_findings_not_crashes() {
     );
     assert!(
         msgs.iter()
-            .any(|m| m.contains("cannot read folder/default.nix")),
+            .any(|m| m.contains("folder is a directory without default.nix")),
         "{msgs:?}"
     );
 }

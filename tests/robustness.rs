@@ -70,9 +70,18 @@ fn check_text(t: &TempDir, text: &str) {
     t.write("case/configuration.nix", text);
     if let Ok(mut loaded) = impermalint::nix::frontend::load(&t.path().join("case")) {
         let diags = lint(&loaded.hosts, &Settings::default(), &mut loaded.sources);
+        let coverage = report::Coverage::of(&loaded.hosts);
         for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
             let mut out = Vec::new();
-            report::write(format, &diags, &mut loaded.sources, &mut out, false).unwrap();
+            report::write(
+                format,
+                &diags,
+                &coverage,
+                &mut loaded.sources,
+                &mut out,
+                false,
+            )
+            .unwrap();
         }
     }
 }

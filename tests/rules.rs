@@ -32,11 +32,13 @@ fn markers(text: &str) -> Vec<(usize, String)> {
 struct Run {
     diags: Vec<Diagnostic>,
     sources: SourceDb,
+    coverage: report::Coverage,
 }
 
 fn run_static(file: &Path) -> (Run, FactsDocument) {
     let mut loaded = impermalint::nix::frontend::load(file).expect("fixture loads");
     let diags = lint(&loaded.hosts, &Settings::default(), &mut loaded.sources);
+    let coverage = report::Coverage::of(&loaded.hosts);
     let doc = FactsDocument {
         schema_version: SCHEMA_VERSION,
         frontend: "static".into(),
@@ -44,6 +46,7 @@ fn run_static(file: &Path) -> (Run, FactsDocument) {
     };
     (
         Run {
+            coverage,
             diags,
             sources: loaded.sources,
         },
@@ -151,7 +154,15 @@ fn check_facts_fixture(nix: &Path, doc: &FactsDocument) -> Result<PathBuf, Strin
 
 fn render(run: &mut Run, format: Format) -> String {
     let mut out = Vec::new();
-    report::write(format, &run.diags, &mut run.sources, &mut out, false).unwrap();
+    report::write(
+        format,
+        &run.diags,
+        &run.coverage,
+        &mut run.sources,
+        &mut out,
+        false,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -209,9 +220,14 @@ fn every_rule_fixture() {
             match check_facts_fixture(&file, &doc) {
                 Ok(saved) => {
                     let facts = read_facts(&saved).expect("saved facts load");
-                    let mut sources = SourceDb::default();
+                    let access = impermalint::access::Access::for_check(&file, &[]).unwrap();
+                    let mut sources = SourceDb::confined(access);
                     let diags = lint(&facts.hosts, &Settings::default(), &mut sources);
-                    let mut frun = Run { diags, sources };
+                    let mut frun = Run {
+                        diags,
+                        sources,
+                        coverage: report::Coverage::default(),
+                    };
                     problems.extend(check_expectations(
                         &mut frun, rule.code, &file, &text, "facts",
                     ));

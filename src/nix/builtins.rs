@@ -528,8 +528,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             return super::flake_parts::call(ev, p, a, at);
         }
         MakeHive => return super::hosts::make_hive(ev, &a[0], at),
-        TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType
-        | CoercedToType => {
+        TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType | CoercedToType => {
             return super::types::call(ev, p, a, at);
         }
         _ => {}

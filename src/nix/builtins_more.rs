@@ -128,9 +128,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         // `hasExt "nix"` of a file name (lib.fileset.fileFilter's predicate argument).
         Prim::HasExtOf => match (str_arg(ev, &a[0]), str_arg(ev, &a[1])) {
-            (Some(name), Some(ext)) => {
-                V::new(Val::Bool(name.ends_with(&format!(".{ext}"))), at)
-            }
+            (Some(name), Some(ext)) => V::new(Val::Bool(name.ends_with(&format!(".{ext}"))), at),
             _ => V::unknown(),
         },
         Prim::SetAttrByPath => {

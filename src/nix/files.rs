@@ -151,6 +151,17 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
                         crate::source::display_path(&p.to_string_lossy())
                     )
                 }
+                // `import ./folder` of a folder with no default.nix.
+                AccessError::Io(p, io)
+                    if io.kind() == std::io::ErrorKind::NotFound
+                        && p.file_name().is_some_and(|n| n == "default.nix")
+                        && p.parent().is_some_and(Path::is_dir) =>
+                {
+                    format!(
+                        "{} is a directory without default.nix",
+                        crate::source::display_path(&p.parent().unwrap_or(p).to_string_lossy())
+                    )
+                }
                 _ => e.describe(),
             };
             return Parsed {

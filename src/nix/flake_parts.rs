@@ -66,7 +66,10 @@ fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V 
     };
     put("inputs", ready(inputs));
     put("self", this);
-    put("withSystem", ready(super::builtins::prim_value(Prim::WithSystem)));
+    put(
+        "withSystem",
+        ready(super::builtins::prim_value(Prim::WithSystem)),
+    );
     put(
         "moduleWithSystem",
         ready(super::builtins::prim_value(Prim::ModuleWithSystem)),

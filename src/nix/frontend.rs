@@ -33,13 +33,12 @@ pub fn scan(access: &Access, dir: &Path) -> Vec<PathBuf> {
         for (name, kind) in entries {
             let path = d.join(&name);
             match kind {
-                Kind::Dir => {
+                Kind::Dir
                     if !name.starts_with('.')
                         && !SKIP_DIRS.contains(&name.as_str())
-                        && !name.starts_with("result")
-                    {
-                        stack.push(path);
-                    }
+                        && !name.starts_with("result") =>
+                {
+                    stack.push(path)
                 }
                 Kind::File if name.ends_with(".nix") => out.push(path),
                 Kind::Symlink
@@ -99,8 +98,13 @@ fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
         read_hosts(&files, &dir, &nix_files, &versions, &|ev| {
             hosts::flake_hosts(ev, flake.parent().unwrap_or(Path::new(".")))
         })
-    } else if is_dir && nix_files.contains(&hive) && !nix_files.contains(&dir.join("configuration.nix")) {
-        read_hosts(&files, &dir, &nix_files, &versions, &|ev| hosts::hive_file_hosts(ev, &hive))
+    } else if is_dir
+        && nix_files.contains(&hive)
+        && !nix_files.contains(&dir.join("configuration.nix"))
+    {
+        read_hosts(&files, &dir, &nix_files, &versions, &|ev| {
+            hosts::hive_file_hosts(ev, &hive)
+        })
     } else if !is_dir {
         vec![evaluate_paths(
             &files,

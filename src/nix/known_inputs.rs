@@ -44,8 +44,18 @@ pub fn is_harmless(input: &str, url: Option<&str>) -> bool {
             let parts: Vec<&str> = u.trim_end_matches('/').split(['/', ':']).collect();
             // github:owner/repo[/ref] → repo
             match parts.as_slice() {
-                [scheme, _owner, repo, ..] if scheme.starts_with("git") || *scheme == "gitlab" || *scheme == "sourcehut" => Some(repo.to_string()),
-                _ => parts.iter().rev().find(|p| !p.is_empty()).map(|s| s.trim_end_matches(".git").to_string()),
+                [scheme, _owner, repo, ..]
+                    if scheme.starts_with("git")
+                        || *scheme == "gitlab"
+                        || *scheme == "sourcehut" =>
+                {
+                    Some(repo.to_string())
+                }
+                _ => parts
+                    .iter()
+                    .rev()
+                    .find(|p| !p.is_empty())
+                    .map(|s| s.trim_end_matches(".git").to_string()),
             }
         })
         .map(|r| r.to_ascii_lowercase());
@@ -63,9 +73,15 @@ mod tests {
     #[test]
     fn by_repository_or_input_name() {
         assert!(is_harmless("hardware", Some("github:NixOS/nixos-hardware")));
-        assert!(is_harmless("lanzaboote", Some("github:nix-community/lanzaboote/v0.4.2")));
+        assert!(is_harmless(
+            "lanzaboote",
+            Some("github:nix-community/lanzaboote/v0.4.2")
+        ));
         assert!(is_harmless("lanzaboote", None));
-        assert!(!is_harmless("lanzaboote", Some("github:someone/my-modules")));
+        assert!(!is_harmless(
+            "lanzaboote",
+            Some("github:someone/my-modules")
+        ));
         assert!(!is_harmless("mymodules", None));
     }
 }

@@ -663,7 +663,10 @@ impl<'f> Eval<'f> {
             None => vec![ready(v)],
         };
         let args = self.force(&self.systems[sys].args.clone());
-        let mut args = self.as_attrs(&args).map(|a| (*a).clone()).unwrap_or_default();
+        let mut args = self
+            .as_attrs(&args)
+            .map(|a| (*a).clone())
+            .unwrap_or_default();
         let put = |args: &mut Attrs, k: &str, v: V| {
             args.map.insert(
                 k.into(),

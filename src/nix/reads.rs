@@ -254,7 +254,10 @@ fn files_below(
             }
         }
         if out.len() > MAX_LISTED {
-            ev.note_unread(format!("files below {} (over {MAX_LISTED})", dir.display()), at);
+            ev.note_unread(
+                format!("files below {} (over {MAX_LISTED})", dir.display()),
+                at,
+            );
             return None;
         }
     }
