@@ -60,7 +60,8 @@ fn main() {
             d
         }
     };
-    let files = impermalint::nix::frontend::scan(&dir);
+    let access = impermalint::access::Access::for_check(&dir, &[]).expect("corpus folder");
+    let files = impermalint::nix::frontend::scan(&access, &dir);
     let bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
