@@ -112,7 +112,9 @@ prims! {
     Const 2 "const";
     Flip 3 "flip";
     Pipe 2 "pipe";
-    Trace 2 "trace" | "warn" | "seq" | "deepSeq" | "warnIf";
+    Trace 2 "trace" | "warn" | "warnIf";
+    Seq 2 "seq";
+    DeepSeq 2 "deepSeq";
     Throw 1 "throw" | "abort";
     TryEval 1 "tryEval";
     Import 1 "import";
@@ -122,7 +124,32 @@ prims! {
     PathExists 1 "pathExists";
     BaseNameOf 1 "baseNameOf";
     TypeOf 1 "typeOf";
-    Unknown1 1 "toJSON" | "derivation" | "getFlake" | "getEnv" | "hashString" | "toFile";
+    Unknown1 1 "derivation" | "getFlake" | "getEnv" | "hashString" | "toFile";
+    // lists, sets, numbers and versions (builtins_pure.rs)
+    Sort 2 "sort";
+    Partition 2 "partition";
+    GroupBy 2 "groupBy";
+    ZipAttrsWith 2 "zipAttrsWith";
+    IntersectAttrs 2 "intersectAttrs";
+    AddInt 2 "add";
+    SubInt 2 "sub";
+    MulInt 2 "mul";
+    DivInt 2 "div";
+    LessThan 2 "lessThan";
+    BitAnd 2 "bitAnd";
+    BitOr 2 "bitOr";
+    BitXor 2 "bitXor";
+    ToJson 1 "toJSON";
+    DirOf 1 "dirOf";
+    IsNull 1 "isNull";
+    IsInt 1 "isInt";
+    IsFloat 1 "isFloat";
+    GenericClosure 1 "genericClosure";
+    SplitVersion 1 "splitVersion";
+    CompareVersions 2 "compareVersions";
+    ParseDrvName 1 "parseDrvName";
+    Ceil 1 "ceil";
+    Floor 1 "floor";
     // more builtins (builtins_more.rs)
     Match 2 "match";
     Split 2 "split";
@@ -528,6 +555,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             return super::flake_parts::call(ev, p, a, at);
         }
         MakeHive => return super::hosts::make_hive(ev, &a[0], at),
+        Sort | Partition | GroupBy | ZipAttrsWith | IntersectAttrs | AddInt | SubInt | MulInt
+        | DivInt | LessThan | BitAnd | BitOr | BitXor | ToJson | DirOf | IsNull | IsInt
+        | IsFloat | GenericClosure | SplitVersion | CompareVersions | ParseDrvName | Ceil
+        | Floor => return super::builtins_pure::call(ev, p, a, at),
         TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType | CoercedToType => {
             return super::types::call(ev, p, a, at);
         }
@@ -1223,6 +1254,17 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             None => unknown(),
         },
         Trace => ev.force(&a[1]),
+        // The first argument is evaluated (deeply for deepSeq): if that fails, so does the
+        // whole, which is unknown here.
+        Seq | DeepSeq => {
+            let first = ev.force(&a[0]);
+            let known = if p == Seq {
+                !first.is_unknown()
+            } else {
+                super::expr::to_json(ev, &first, 0).is_some()
+            };
+            if known { ev.force(&a[1]) } else { unknown() }
+        }
         Throw | Unknown1 => unknown(),
         TryEval => {
             let v = ev.force(&a[0]);

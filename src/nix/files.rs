@@ -103,6 +103,19 @@ impl Files {
         (id, inner.files[id.0 as usize].clone())
     }
 
+    /// A file whose text is given rather than read (an expression, an editor's unsaved
+    /// buffer): it replaces whatever was known at that path.
+    pub fn insert_text(&self, path: &Path, text: &str) -> FileId {
+        let parsed = parse_text(normalize_path(path), text.into());
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let asked = normalize_path(path);
+        if let Some(&id) = inner.ids.get(&asked) {
+            inner.files[id.0 as usize] = Arc::new(parsed);
+            return id;
+        }
+        inner.add(asked, parsed)
+    }
+
     pub fn by_id(&self, id: FileId) -> Arc<Parsed> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).files[id.0 as usize].clone()
     }
@@ -197,10 +210,15 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
             };
         }
     };
+    parse_text(resolved, text)
+}
+
+/// Parses a file's text.
+fn parse_text(path: PathBuf, text: Arc<str>) -> Parsed {
     let parse = rnix::Root::parse(&text);
     let error = parse.errors().first().map(|e| describe(e, &text));
     Parsed {
-        path: resolved,
+        path,
         text: text.clone(),
         green: if error.is_none() {
             Some(parse.syntax().green().to_owned())

@@ -2,7 +2,9 @@
 
 pub mod builtins;
 pub mod builtins_more;
+pub mod builtins_pure;
 pub mod eval;
+pub mod expr;
 pub mod extract;
 pub mod files;
 pub mod flake_lock;
