@@ -164,6 +164,13 @@ prims! {
     FromJson 1 "fromJSON";
     FromToml 1 "fromTOML";
     Extend 1 "extend";
+    MakeExtensible 1 "makeExtensible";
+    FindFirst 3 "findFirst";
+    ImportJson 1 "importJSON";
+    ImportToml 1 "importTOML";
+    Trim 1 "trim";
+    EachSystem 2 "__eachSystem";
+    EachDefaultSystem 1 "__eachDefaultSystem";
     ExtendStep 2 "__extendStep";
     Fetch 1 "fetchTarball" | "fetchGit" | "fetchurl" | "fetchTree" | "fetchFromGitHub";
     // reading the checked tree (reads.rs)
@@ -204,6 +211,11 @@ const GLOBALS: &[&str] = &[
     "removeAttrs",
     "derivation",
     "fetchTarball",
+    "fetchGit",
+    "fetchTree",
+    "fromTOML",
+    "dirOf",
+    "isNull",
 ];
 
 impl Prim {
@@ -547,7 +559,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
         | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
-        | ExtendStep | Fetch => return super::builtins_more::call(ev, p, a, at),
+        | ExtendStep | Fetch | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
+        | EachSystem | EachDefaultSystem => return super::builtins_more::call(ev, p, a, at),
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | FilesetToList
         | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference | FilesetIntersection
         | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
@@ -1334,6 +1347,11 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
 }
 
 fn recursive_update(ev: &mut Eval, l: &Thunk, r: &Thunk, at: Option<Span>) -> V {
+    // With an input on one side, the known side is kept, as `//` does.
+    let (lv, rv) = (ev.force(l), ev.force(r));
+    if matches!(lv.kind, Val::External(_)) || matches!(rv.kind, Val::External(_)) {
+        return binop(ev, BinOpKind::Update, lv, rv, at);
+    }
     let (Some(la), Some(ra)) = (attrs_of(ev, l), attrs_of(ev, r)) else {
         return V::unknown();
     };

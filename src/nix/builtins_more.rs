@@ -233,6 +233,61 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 _ => base,
             }
         }
+        // makeExtensible f: the fix-point of f (its `extend` is not modelled).
+        Prim::MakeExtensible => {
+            let cell = super::builtins::fix_point(a[0].clone());
+            ev.force(&cell)
+        }
+        Prim::FindFirst => {
+            let Some(items) = list_arg(ev, &a[2]) else {
+                return V::unknown();
+            };
+            for x in items.iter() {
+                let pred = ev.force(&a[0]);
+                match ev.apply(pred, x.clone(), at).as_bool() {
+                    Some(true) => return ev.force(x),
+                    Some(false) => {}
+                    None => return V::unknown(),
+                }
+            }
+            ev.force(&a[1])
+        }
+        Prim::ImportJson | Prim::ImportToml => {
+            let text = super::reads::call(ev, Prim::ReadFile, a, at);
+            let parse = if p == Prim::ImportJson {
+                Prim::FromJson
+            } else {
+                Prim::FromToml
+            };
+            call(ev, parse, &[ready(text)], at)
+        }
+        Prim::Trim => match str_arg(ev, &a[0]) {
+            Some(s) => V::str(s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r'), at),
+            None => V::unknown(),
+        },
+        // flake-utils: `eachSystem systems f` is `{ <attr>.<system> = (f system).<attr>; }`.
+        Prim::EachSystem | Prim::EachDefaultSystem => {
+            let (systems, f) = if p == Prim::EachSystem {
+                let Some(list) = list_arg(ev, &a[0]) else {
+                    return V::unknown();
+                };
+                let mut names = Vec::new();
+                for t in list.iter() {
+                    match str_arg(ev, t) {
+                        Some(s) => names.push(s),
+                        None => return V::unknown(),
+                    }
+                }
+                (names, a[1].clone())
+            } else {
+                let names = ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]
+                    .iter()
+                    .map(|s| Rc::<str>::from(*s))
+                    .collect();
+                (names, a[0].clone())
+            };
+            each_system(ev, &systems, &f, at)
+        }
         // What a fetcher fetches is outside the configuration: an external value named by its
         // URL, so a module from it is still recognised (`"${fetchTarball url}/nixos.nix"`).
         Prim::Fetch => {
@@ -251,6 +306,35 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         _ => V::unknown(),
     }
+}
+
+fn each_system(ev: &mut Eval, systems: &[Rc<str>], f: &Thunk, at: Option<Span>) -> V {
+    let mut per_attr: std::collections::BTreeMap<Rc<str>, Attrs> = Default::default();
+    for system in systems {
+        let fv = ev.force(f);
+        let out = ev.apply(fv, ready(V::str(system, at)), at);
+        let Some(attrs) = ev.as_attrs(&out) else {
+            return V::unknown();
+        };
+        for (k, b) in attrs.map.iter() {
+            per_attr
+                .entry(k.clone())
+                .or_default()
+                .map
+                .insert(system.clone(), b.clone());
+        }
+    }
+    let mut result = Attrs::default();
+    for (k, v) in per_attr {
+        result.map.insert(
+            k,
+            Binding {
+                value: ready(V::attrs(v, at)),
+                at,
+            },
+        );
+    }
+    V::attrs(result, at)
 }
 
 /// builtins.replaceStrings: at each position the first pattern that matches wins; an empty

@@ -250,7 +250,7 @@ impl<'f> Eval<'f> {
                 self.apply(f, expr_thunk(arg, env.clone()), at)
             }
             ast::Expr::Select(s) => self.eval_select(s, env),
-            ast::Expr::HasAttr(h) => match self.select_path(h.expr(), h.attrpath(), env) {
+            ast::Expr::HasAttr(h) => match self.select_path(h.expr(), h.attrpath(), env, true) {
                 Selected::Found(_) => V::bool(true),
                 Selected::Missing => V::bool(false),
                 Selected::Unknown => V::unknown(),
@@ -476,7 +476,7 @@ impl<'f> Eval<'f> {
     }
 
     fn eval_select(&mut self, s: &ast::Select, env: &Env) -> V {
-        match self.select_path(s.expr(), s.attrpath(), env) {
+        match self.select_path(s.expr(), s.attrpath(), env, s.default_expr().is_some()) {
             Selected::Found(v) => v,
             Selected::Missing => match s.default_expr() {
                 Some(d) => self.eval(&d, env),
@@ -486,12 +486,15 @@ impl<'f> Eval<'f> {
         }
     }
 
-    /// `base.a.b.c`, shared by selection and `?`.
+    /// `base.a.b.c`, shared by selection and `?`. When `probing` (`x ? a`, `x.a or d`), a name
+    /// that only an input's rest would supply is missing: the flake's arguments hold the
+    /// declared inputs, not every name.
     fn select_path(
         &mut self,
         base: Option<ast::Expr>,
         path: Option<ast::Attrpath>,
         env: &Env,
+        probing: bool,
     ) -> Selected {
         let (Some(base), Some(path)) = (base, path) else {
             return Selected::Unknown;
@@ -501,6 +504,13 @@ impl<'f> Eval<'f> {
             let Some(key) = self.attr_name(&attr, env) else {
                 return Selected::Unknown;
             };
+            if probing
+                && let Val::Attrs(a) = &cur.kind
+                && a.get(&key).is_none()
+                && matches!(a.rest, Some(Rest::External(_)))
+            {
+                return Selected::Missing;
+            }
             match self.select_key(&cur, &key) {
                 Selected::Found(v) => cur = v,
                 other => return other,
@@ -556,6 +566,8 @@ impl<'f> Eval<'f> {
                         "mkFlake" => Some(Prim::MkFlake),
                         "nixosSystem" => Some(Prim::NixosSystem),
                         "makeHive" => Some(Prim::MakeHive),
+                        "eachSystem" => Some(Prim::EachSystem),
+                        "eachDefaultSystem" => Some(Prim::EachDefaultSystem),
                         _ => None,
                     };
                     if let Some(p) = known {
@@ -880,6 +892,9 @@ impl<'f> Eval<'f> {
             }
         };
         let (id, parsed) = self.files.get(&path);
+        parsed
+            .reached
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(e) = parsed
             .error
             .as_ref()

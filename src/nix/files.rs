@@ -51,6 +51,9 @@ pub struct Parsed {
     pub green: Option<GreenNode>,
     /// The first error (later ones usually cascade from it).
     pub error: Option<FileError>,
+    /// Some host's evaluation imported it: its syntax errors are findings (a file nothing
+    /// uses is not part of any configuration).
+    pub reached: std::sync::atomic::AtomicBool,
 }
 
 /// Every file one check reads, through one [`Access`].
@@ -187,6 +190,7 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
                     start: 0,
                     end: 0,
                 }),
+                reached: Default::default(),
             };
         }
     };
@@ -207,6 +211,7 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
                     start: at,
                     end: at,
                 }),
+                reached: Default::default(),
             };
         }
     };
@@ -226,6 +231,7 @@ fn parse_text(path: PathBuf, text: Arc<str>) -> Parsed {
             None
         },
         error,
+        reached: Default::default(),
     }
 }
 

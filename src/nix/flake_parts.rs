@@ -82,9 +82,25 @@ fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V 
             at: None,
         },
     );
+    // mkTransposedPerSystemModule declares per-system outputs: nothing a host reads.
+    fp_lib.map.insert(
+        "mkTransposedPerSystemModule".into(),
+        Binding {
+            value: ready(super::builtins::prim_value(Prim::Const)),
+            at: None,
+        },
+    );
     fp_lib.partial = true;
     put("flake-parts-lib", ready(V::attrs(fp_lib, None)));
     put("getSystem", ready(V::unknown()));
+    // mkFlake's `specialArgs` are arguments of every flake module.
+    if let Selected::Found(special) = ev.select_key(&args_v, "specialArgs")
+        && let Some(special) = ev.as_attrs(&special)
+    {
+        for (k, b) in special.map.iter() {
+            margs.map.insert(k.clone(), b.clone());
+        }
+    }
     let sys = ev.new_system(vec![module.clone()], margs, Scope::FlakeParts);
     V::new(
         Val::Config(Rc::new(ConfigRef {

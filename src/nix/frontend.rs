@@ -126,6 +126,9 @@ fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
         .enumerate()
         .filter_map(|(i, f)| {
             let e = f.error.as_ref().filter(|e| !e.unreadable())?;
+            if !f.reached.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             Some(SourceError {
                 message: e.message.clone(),
                 at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end),

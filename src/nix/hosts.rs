@@ -9,6 +9,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
+/// Nix system names, as flake-utils uses them for per-system outputs.
+const SYSTEMS: &[&str] = &[
+    "x86_64-linux",
+    "aarch64-linux",
+    "i686-linux",
+    "armv7l-linux",
+    "riscv64-linux",
+    "x86_64-darwin",
+    "aarch64-darwin",
+];
+
 /// One host to evaluate: its root modules and the extra arguments modules receive.
 pub struct HostSpec {
     pub name: Option<String>,
@@ -160,6 +171,11 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
                 found_set = true;
                 for (name, b) in attrs.map.iter() {
                     let sys = ev.force(&b.value.clone());
+                    // flake-utils' per-system sets (`nixosConfigurations.x86_64-linux`) are not
+                    // hosts.
+                    if SYSTEMS.contains(&&**name) && matches!(sys.kind, Val::Attrs(_)) {
+                        continue;
+                    }
                     hosts.push(system_spec(ev, name, &sys, b.at));
                 }
                 if attrs.partial && hosts.is_empty() {
