@@ -734,11 +734,16 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let mut legacy = Vec::new();
         let shared = self.get(&path(&["home-manager", "sharedModules"]));
         let (shared, _) = self.items(&shared);
+        // home-manager.extraSpecialArgs are arguments of every user's modules.
+        let extra = self.get(&path(&["home-manager", "extraSpecialArgs"]));
+        let extra = self.ev.as_attrs(&extra);
         for name in names {
             let p = join(&base, &[&name]);
             let mut modules: Vec<Thunk> = self.ev.config_defs(self.sys, &p);
             modules.extend(shared.iter().cloned().map(ready));
-            let mut args = Attrs::default();
+            let mut args = extra.as_deref().cloned().unwrap_or_default();
+            args.partial = false;
+            args.rest = None;
             let os = V::new(
                 Val::Config(Rc::new(ConfigRef {
                     system: self.sys,

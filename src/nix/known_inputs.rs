@@ -34,35 +34,29 @@ const HARMLESS: &[&str] = &[
     "nixos-cosmic",
     "nix-colors",
     "nix-doom-emacs",
+    "nixos-generators",
+    "noctalia",
+    "noctalia-shell",
+    "quadlet-nix",
+    "nixos-cli",
+    "daeuniverse",
+    "microvm.nix",
+    "microvm",
+    "nix-flatpak",
+    "flatpak",
+    "nix-index",
 ];
 
-/// Is the input (by name, and its URL when known) one of the harmless ones?
+/// Is the input (by name, and its URL when known) one of the harmless ones? With a URL, one of
+/// its path components must name the repository (`github:owner/repo/ref`,
+/// `https://flakehub.com/f/Owner/repo/*`, `git+https://host/owner/repo.git`).
 pub fn is_harmless(input: &str, url: Option<&str>) -> bool {
-    let repo = url
-        .and_then(|u| {
-            let u = u.split(['?', '#']).next().unwrap_or(u);
-            let parts: Vec<&str> = u.trim_end_matches('/').split(['/', ':']).collect();
-            // github:owner/repo[/ref] → repo
-            match parts.as_slice() {
-                [scheme, _owner, repo, ..]
-                    if scheme.starts_with("git")
-                        || *scheme == "gitlab"
-                        || *scheme == "sourcehut" =>
-                {
-                    Some(repo.to_string())
-                }
-                _ => parts
-                    .iter()
-                    .rev()
-                    .find(|p| !p.is_empty())
-                    .map(|s| s.trim_end_matches(".git").to_string()),
-            }
-        })
-        .map(|r| r.to_ascii_lowercase());
-    let input = input.to_ascii_lowercase();
-    match repo {
-        Some(r) => HARMLESS.contains(&r.as_str()),
-        None => HARMLESS.contains(&input.as_str()),
+    match url {
+        Some(u) => u
+            .split(['/', ':', '?', '#'])
+            .map(|c| c.trim_end_matches(".git").to_ascii_lowercase())
+            .any(|c| HARMLESS.contains(&c.as_str())),
+        None => HARMLESS.contains(&input.to_ascii_lowercase().as_str()),
     }
 }
 
@@ -83,5 +77,9 @@ mod tests {
             Some("github:someone/my-modules")
         ));
         assert!(!is_harmless("mymodules", None));
+        assert!(is_harmless(
+            "determinate",
+            Some("https://flakehub.com/f/DeterminateSystems/determinate/*")
+        ));
     }
 }
