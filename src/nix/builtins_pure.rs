@@ -450,7 +450,7 @@ fn arith(ev: &mut Eval, p: Prim, x: &Thunk, y: &Thunk, at: Option<Span>) -> V {
 
 /// Nix's `<` on values: numbers, strings, paths, and lists lexicographically. None when it is
 /// not known (or an error in Nix: different types).
-fn less_than(ev: &mut Eval, x: &V, y: &V) -> Option<bool> {
+pub fn less_than(ev: &mut Eval, x: &V, y: &V) -> Option<bool> {
     match (&x.kind, &y.kind) {
         (Val::Int(a), Val::Int(b)) => Some(a < b),
         (Val::Int(_) | Val::Float(_), Val::Int(_) | Val::Float(_)) => {
@@ -524,7 +524,9 @@ fn dir_of(ev: &mut Eval, t: &Thunk, at: Option<Span>) -> V {
     match &v.kind {
         Val::Str(s) => V::str(dir_of_str(s), at),
         Val::Path(p) => {
-            let parent = p.parent().map_or_else(|| (**p).clone(), |d| d.to_path_buf());
+            let parent = p
+                .parent()
+                .map_or_else(|| (**p).clone(), |d| d.to_path_buf());
             V::new(Val::Path(Rc::new(parent)), at)
         }
         // A set with outPath or __toString.
@@ -691,7 +693,9 @@ mod tests {
     #[test]
     fn sorts_stably_and_refuses_unknown_comparisons() {
         assert_eq!(
-            eval("builtins.sort (a: b: a.k < b.k) [ { k = 2; v = 1; } { k = 1; v = 2; } { k = 2; v = 3; } { k = 1; v = 4; } ]"),
+            eval(
+                "builtins.sort (a: b: a.k < b.k) [ { k = 2; v = 1; } { k = 1; v = 2; } { k = 2; v = 3; } { k = 1; v = 4; } ]"
+            ),
             Some(json!([{"k":1,"v":2},{"k":1,"v":4},{"k":2,"v":1},{"k":2,"v":3}]))
         );
         assert_eq!(
@@ -740,13 +744,17 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(
-            eval("[ (builtins.div 7 2) (builtins.div (-7) 2) (builtins.sub 1 3) (builtins.mul 4 5) (builtins.add 1 2) ]"),
+            eval(
+                "[ (builtins.div 7 2) (builtins.div (-7) 2) (builtins.sub 1 3) (builtins.mul 4 5) (builtins.add 1 2) ]"
+            ),
             Some(json!([3, -3, -2, 20, 3]))
         );
         assert_eq!(eval("builtins.div 1 0"), None);
         assert_eq!(eval("builtins.add 9223372036854775807 1"), None);
         assert_eq!(
-            eval("[ (builtins.lessThan 1 2.5) (builtins.lessThan \"b\" \"a\") (builtins.lessThan [ 1 2 ] [ 1 3 ]) ]"),
+            eval(
+                "[ (builtins.lessThan 1 2.5) (builtins.lessThan \"b\" \"a\") (builtins.lessThan [ 1 2 ] [ 1 3 ]) ]"
+            ),
             Some(json!([true, false, true]))
         );
         assert_eq!(eval("builtins.lessThan 1 \"a\""), None);
@@ -783,12 +791,19 @@ mod tests {
             Some(json!([{"key":1},{"key":2},{"key":3},{"key":4},{"key":5},{"key":6}]))
         );
         assert_eq!(
-            eval("builtins.genericClosure { startSet = [ { key = 1; } { key = \"a\"; } ]; operator = x: [ ]; }"),
+            eval(
+                "builtins.genericClosure { startSet = [ { key = 1; } { key = \"a\"; } ]; operator = x: [ ]; }"
+            ),
             None
         );
         assert_eq!(
             eval("map builtins.splitVersion [ \"1.2-pre3\" \"\" \"..a\" \"abc123def\" ]"),
-            Some(json!([["1", "2", "pre", "3"], [], ["a"], ["abc", "123", "def"]]))
+            Some(json!([
+                ["1", "2", "pre", "3"],
+                [],
+                ["a"],
+                ["abc", "123", "def"]
+            ]))
         );
         let pairs = [
             ("1.0", "1.0", 0),
@@ -808,7 +823,9 @@ mod tests {
             assert_eq!(super::compare_versions(a, b), want, "{a} vs {b}");
         }
         assert_eq!(
-            eval("map builtins.parseDrvName [ \"foo-bar-2.0-pre\" \"a-\" \"-1\" \"foo--1\" \"nix\" ]"),
+            eval(
+                "map builtins.parseDrvName [ \"foo-bar-2.0-pre\" \"a-\" \"-1\" \"foo--1\" \"nix\" ]"
+            ),
             Some(json!([
                 {"name":"foo-bar","version":"2.0-pre"},
                 {"name":"a-","version":""},

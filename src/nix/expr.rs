@@ -16,7 +16,7 @@ const MAX_JSON_DEPTH: usize = 200;
 /// some part of it is unknown; Err when it does not parse.
 pub fn eval_to_json(text: &str) -> Result<Option<Value>, String> {
     let dir = std::env::temp_dir();
-    let access = Access::new(&[dir.clone()]).map_err(|e| e.to_string())?;
+    let access = Access::new(std::slice::from_ref(&dir)).map_err(|e| e.to_string())?;
     let files = Files::new(access);
     let path = dir.join("impermalint-expression.nix");
     let id = files.insert_text(&path, text);
