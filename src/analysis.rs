@@ -244,16 +244,28 @@ impl<'h> Analysis<'h> {
         }
     }
 
+    /// When a persisted entry appears at boot: mounted (or linked) in the initrd, before
+    /// stage-2 activation, or only later (None when that is not known).
+    ///
+    /// preservation mounts an entry in the initrd when it has `inInitrd = true`; impermanence
+    /// mounts in the initrd only the directories in NixOS's pathsNeededForBoot, bind-mounts the
+    /// other directories with mount units before local-fs.target, and links files in an
+    /// activation step; home-manager's entries come with the user's service.
+    pub fn before_activation(&self, p: &Persisted<'h>) -> Option<bool> {
+        match p.module {
+            PersistModule::Preservation => p.in_initrd,
+            PersistModule::Impermanence => {
+                Some(p.kind == EntryKind::Dir && PATHS_NEEDED_FOR_BOOT.contains(&p.path.as_str()))
+            }
+            PersistModule::HomeManager => Some(false),
+        }
+    }
+
     /// When the bind mount or link of a persisted entry exists.
     fn persisted_availability(&self, p: &Persisted<'h>) -> Availability {
         let in_initrd = match p.module {
             PersistModule::Preservation => p.in_initrd.unwrap_or(false),
-            // impermanence mounts in the initrd only the directories NixOS needs for boot;
-            // files are linked by an activation step that runs after users are created.
-            PersistModule::Impermanence => {
-                p.kind == EntryKind::Dir && PATHS_NEEDED_FOR_BOOT.contains(&p.path.as_str())
-            }
-            PersistModule::HomeManager => false,
+            _ => self.before_activation(p).unwrap_or(false),
         };
         if !in_initrd {
             let how = match (p.module, p.kind) {

@@ -16,6 +16,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if !is_at_or_under(&p.path, "/etc") {
             continue;
         }
+        // Mounted in the initrd, the directory is there when activation writes /etc: nothing
+        // is hidden. Not known when: no finding.
+        if cx.analysis.before_activation(p) != Some(false) {
+            continue;
+        }
         let hidden = hidden_by(&written, &p.path);
         let Some(first) = hidden.first() else {
             continue;
