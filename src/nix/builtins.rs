@@ -40,7 +40,8 @@ prims! {
     MkOption 1 "mkOption";
     MkEnableOption 1 "mkEnableOption";
     MkPackageOption 3 "mkPackageOption";
-    MkOptionModule 2 "mkRemovedOptionModule" | "mkRenamedOptionModule" | "mkAliasOptionModule" | "mkChangedOptionModule" | "mkMergedOptionModule";
+    MkOptionModule 2 "mkRemovedOptionModule" | "mkChangedOptionModule" | "mkMergedOptionModule";
+    AliasModule 3 "mkRenamedOptionModule" | "mkAliasOptionModule" | "mkRenamedOptionModuleWith";
     NixosSystem 1 "nixosSystem";
     // lists
     Map 2 "map";
@@ -58,7 +59,7 @@ prims! {
     Last 1 "last";
     ElemAt 2 "elemAt";
     Foldl 3 "foldl'" | "foldl";
-    Foldr 3 "foldr";
+    Foldr 3 "foldr" | "fold";
     Any 2 "any";
     All 2 "all";
     ForEach 2 "forEach";
@@ -124,7 +125,12 @@ prims! {
     PathExists 1 "pathExists";
     BaseNameOf 1 "baseNameOf";
     TypeOf 1 "typeOf";
-    Unknown1 1 "derivation" | "getFlake" | "getEnv" | "hashString" | "toFile";
+    Unknown1 1 "derivation" | "getFlake" | "hashString" | "toFile";
+    GetEnv 1 "getEnv";
+    Collect 2 "collect";
+    IsPath 1 "isPath";
+    VersionOlder 2 "versionOlder";
+    VersionAtLeast 2 "versionAtLeast";
     // lists, sets, numbers and versions (builtins_pure.rs)
     Sort 2 "sort";
     Partition 2 "partition";
@@ -443,6 +449,12 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
                 )
             }
             (Val::External(n), Val::Str(s)) => V::new(Val::External(format!("{n}{s}").into()), at),
+            // A set with outPath (an npins source, a flake input) plus a string.
+            (Val::Attrs(_), Val::Str(_)) => match ev.coerce_to_string(&l) {
+                Coerced::Str(a) => binop(ev, op, V::new(Val::Path(Rc::new(a.into())), l.at), r, at),
+                Coerced::External(n) => binop(ev, op, V::new(Val::External(n.into()), l.at), r, at),
+                Coerced::Unknown => V::unknown(),
+            },
             _ => V::unknown(),
         },
         Sub | Mul | Div => match (int(&l), int(&r)) {
@@ -619,6 +631,69 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         MkPackageOption => V::new(Val::Option(Rc::new(Attrs::default())), at),
         // Option renames and removals only redirect other definitions: an empty module here.
         MkOptionModule => V::attrs(Attrs::default(), at),
+        // mkAliasOptionModule from to (applied to the module arguments): definitions at `from`
+        // are definitions at `to`. The module defines `to` as a view of `config.<from>`.
+        AliasModule => {
+            let args = ev.force(&a[2]);
+            let config = match ev.select_key(&args, "config") {
+                Selected::Found(c) => c,
+                _ => return unknown(),
+            };
+            let (Some(from), Some(to)) = (list_of(ev, &a[0]), list_of(ev, &a[1])) else {
+                return unknown();
+            };
+            let mut from_keys = Vec::new();
+            for k in from.iter() {
+                match str_of(ev, k) {
+                    Some(k) => from_keys.push(k),
+                    None => return unknown(),
+                }
+            }
+            let Val::Config(c) = &config.kind else {
+                return unknown();
+            };
+            let (system, mut path) = (c.system, c.path.clone());
+            path.extend(from_keys);
+            let mut value = ready(V::new(
+                Val::Config(Rc::new(ConfigRef { system, path })),
+                None,
+            ));
+            for k in to.iter().rev() {
+                let Some(k) = str_of(ev, k) else {
+                    return unknown();
+                };
+                let mut attrs = Attrs::default();
+                attrs.map.insert(k, Binding { value, at });
+                value = ready(V::attrs(attrs, at));
+            }
+            let mut module = Attrs::default();
+            module.map.insert("config".into(), Binding { value, at });
+            V::attrs(module, at)
+        }
+        // Pure evaluation: no environment.
+        GetEnv => V::str("", at),
+        IsPath => match ev.force(&a[0]).kind {
+            Val::Path(_) => V::bool(true),
+            Val::Unknown | Val::Undefined | Val::External(_) => unknown(),
+            _ => V::bool(false),
+        },
+        // lib.collect pred set: the values (recursively) for which pred holds.
+        Collect => {
+            let v = ev.force(&a[1]);
+            let mut out = Vec::new();
+            if collect(ev, &a[0], &v, &mut out, 0) {
+                V::list(out, at)
+            } else {
+                unknown()
+            }
+        }
+        VersionOlder | VersionAtLeast => {
+            let cmp = super::builtins_pure::call(ev, CompareVersions, a, at);
+            match cmp.kind {
+                Val::Int(c) => V::bool(if p == VersionOlder { c < 0 } else { c >= 0 }),
+                _ => unknown(),
+            }
+        }
         NixosSystem => match attrs_of(ev, &a[0]) {
             Some(attrs) => V::new(Val::System(attrs), at),
             None => unknown(),
@@ -1343,6 +1418,35 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         // Dispatched to their own modules above.
         _ => unknown(),
+    }
+}
+
+/// lib.collect: values of `v` (a set searched recursively) for which `pred` holds; false when
+/// that cannot be known.
+fn collect(ev: &mut Eval, pred: &Thunk, v: &V, out: &mut Vec<Thunk>, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    let f = ev.force(pred);
+    match ev.apply(f, ready(v.clone()), None).as_bool() {
+        Some(true) => {
+            out.push(ready(v.clone()));
+            true
+        }
+        Some(false) => match ev.as_attrs(v) {
+            Some(attrs) if !attrs.partial => {
+                for b in attrs.map.values() {
+                    let x = ev.force(&b.value.clone());
+                    if !collect(ev, pred, &x, out, depth + 1) {
+                        return false;
+                    }
+                }
+                true
+            }
+            Some(_) => false,
+            None => true,
+        },
+        None => false,
     }
 }
 

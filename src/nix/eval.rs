@@ -303,6 +303,10 @@ impl<'f> Eval<'f> {
             }
             scope = s.parent.clone();
         }
+        // Nix's base scope (true, builtins, map, import, ...) is lexical too: no `with` hides it.
+        if is_global(name) {
+            return self.global(name);
+        }
         let mut scope = Some(env.clone());
         let mut unknown_with = false;
         while let Some(s) = scope {
@@ -556,7 +560,14 @@ impl<'f> Eval<'f> {
             }
             Val::External(name) => {
                 let base = name.strip_prefix("input:").unwrap_or(name);
-                if key == "lib" && self.nixpkgs_inputs.iter().any(|n| n.as_str() == base) {
+                // nixpkgs' lib, however it is reached: `nixpkgs.lib`, `pkgs.lib`,
+                // `(import nixpkgs { }).lib`.
+                let nixpkgs_like = |n: &str| {
+                    let n = n.trim_start_matches("import ").trim_end_matches("()");
+                    let n = n.strip_prefix("input:").unwrap_or(n);
+                    n == "pkgs" || n == "<nixpkgs>" || self.nixpkgs_inputs.iter().any(|i| i == n)
+                };
+                if key == "lib" && (nixpkgs_like(base) || nixpkgs_like(name)) {
                     let l = self.lib_thunk();
                     return Selected::Found(self.force(&l));
                 }
@@ -963,6 +974,11 @@ impl<'f> Eval<'f> {
             _ => None,
         }
     }
+}
+
+/// Names in Nix's base scope.
+fn is_global(name: &str) -> bool {
+    matches!(name, "true" | "false" | "null" | "builtins") || Prim::global(name).is_some()
 }
 
 pub enum Selected {

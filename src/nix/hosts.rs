@@ -253,12 +253,9 @@ fn system_spec(ev: &mut Eval, name: &str, sys: &V, at: Option<Span>) -> HostSpec
 /// The hosts of a colmena `hive.nix` (a hive, or a function returning one), or why not.
 pub fn hive_file_hosts(ev: &mut Eval, file: &Path) -> Result<Vec<HostSpec>, String> {
     let (mut v, _) = ev.import(file, None);
+    // colmena calls it with no arguments: every default applies.
     if matches!(v.kind, Val::Lambda(_)) {
-        let arg = Attrs {
-            partial: true,
-            ..Attrs::default()
-        };
-        v = ev.apply(v, ready(V::attrs(arg, None)), None);
+        v = ev.apply(v, ready(V::attrs(Attrs::default(), None)), None);
     }
     match ev.as_attrs(&v) {
         Some(attrs) => Ok(colmena_hosts(ev, &attrs)),

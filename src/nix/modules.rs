@@ -167,7 +167,20 @@ impl<'f> Eval<'f> {
             value: self.lib_thunk(),
             at: None,
         });
-        for name in ["pkgs", "options", "utils"] {
+        // `pkgs` is nixpkgs' package set: outside the configuration, but its `lib` is lib.
+        args.map.entry("pkgs".into()).or_insert_with(|| Binding {
+            value: ready(V::new(Val::External("pkgs".into()), None)),
+            at: None,
+        });
+        // lib/modules.nix passes the system's specialArgs as an argument too.
+        let special = args.clone();
+        args.map
+            .entry("specialArgs".into())
+            .or_insert_with(|| Binding {
+                value: ready(V::attrs(special, None)),
+                at: None,
+            });
+        for name in ["options", "utils"] {
             args.map.entry(name.into()).or_insert_with(|| Binding {
                 value: ready(V::unknown()),
                 at: None,
@@ -238,6 +251,12 @@ impl<'f> Eval<'f> {
                         let p = (**p).clone();
                         at = v.at.or(at);
                         let (value, id) = self.import(&p, at);
+                        if id.is_none() {
+                            // Not read (outside the checked tree, a loop): already noted.
+                            self.systems[sys].incomplete = true;
+                            v = V::new(Val::Null, None);
+                            break;
+                        }
                         if let Some(id) = id {
                             if !seen_files.insert(id) {
                                 v = V::new(Val::Null, None);
