@@ -295,8 +295,13 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let base = path(&["fileSystems"]);
         let (names, complete) = self.names(&base);
         let disko = self.ev.systems[self.sys].externals.contains("disko");
+        let (disko_mounts, disko_complete) = if disko {
+            super::disko::mounts(self.ev, self.sys)
+        } else {
+            (Vec::new(), true)
+        };
         let mut out = Collection {
-            complete: complete && !disko,
+            complete: complete && disko_complete,
             items: Vec::new(),
         };
         for mp in names {
@@ -306,12 +311,17 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 continue;
             }
             let at = self.def_at(&p);
+            let from_disko = disko_mounts.iter().find(|m| *m.mount_point == *mp);
             let fs_type = self.get(&join(&p, &["fsType"]));
-            let fs_type = match fs_type.is_undefined() {
-                // disko declares the filesystems itself: what it says is not known here.
-                true if disko => Fact::unknown(),
-                true => Fact::known("auto".to_string(), None),
-                false => self.str_fact_of(&fs_type),
+            let fs_type = match (fs_type.is_undefined(), from_disko) {
+                (true, Some(m)) => Fact {
+                    value: m.fs_type.clone(),
+                    at: self.loc(m.at),
+                },
+                // disko is imported but does not mount it: not known here.
+                (true, None) if disko => Fact::unknown(),
+                (true, None) => Fact::known("auto".to_string(), None),
+                (false, _) => self.str_fact_of(&fs_type),
             };
             let device = self.get(&join(&p, &["device"]));
             let device = if device.is_undefined() {
@@ -319,8 +329,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
             } else {
                 self.str_fact_of(&device)
             };
-            let (opts, opts_complete) = self.str_list(&join(&p, &["options"]));
-            let options = if opts_complete {
+            let (mut opts, opts_complete) = self.str_list(&join(&p, &["options"]));
+            if let Some(extra) = from_disko.and_then(|m| m.options.clone()) {
+                opts.extend(extra.into_iter().map(|o| Fact::known(o, None)));
+            }
+            let options = if opts_complete && from_disko.is_none_or(|m| m.options.is_some()) {
                 Fact::known(opts.into_iter().filter_map(|f| f.value).collect(), None)
             } else {
                 Fact::unknown()
@@ -328,11 +341,34 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let needed_for_boot = self.bool_fact(&join(&p, &["neededForBoot"]), Some(false));
             out.items.push(FileSystem {
                 mount_point: mp.to_string(),
-                at,
+                at: at.or_else(|| from_disko.and_then(|m| self.loc(m.at))),
                 fs_type,
                 device,
                 options,
                 needed_for_boot,
+            });
+        }
+        // What disko mounts that the configuration does not mention.
+        for m in disko_mounts {
+            if out.items.iter().any(|f| f.mount_point == m.mount_point) {
+                continue;
+            }
+            out.items.push(FileSystem {
+                mount_point: m.mount_point.clone(),
+                at: self.loc(m.at),
+                fs_type: Fact {
+                    value: m.fs_type.clone(),
+                    at: self.loc(m.at),
+                },
+                device: Fact {
+                    value: m.device.clone(),
+                    at: None,
+                },
+                options: match m.options {
+                    Some(o) => Fact::known(o, self.loc(m.at)),
+                    None => Fact::known(vec!["defaults".to_string()], None),
+                },
+                needed_for_boot: Fact::known(false, None),
             });
         }
         out

@@ -3,6 +3,7 @@
 pub mod builtins;
 pub mod builtins_more;
 pub mod builtins_pure;
+pub mod disko;
 pub mod eval;
 pub mod expr;
 pub mod extract;
