@@ -11,6 +11,7 @@ use std::rc::Rc;
 pub struct Mount {
     pub mount_point: String,
     pub fs_type: Option<String>,
+    /// None when not known.
     pub options: Option<Vec<String>>,
     pub device: Option<String>,
     pub at: Option<Span>,
@@ -87,17 +88,24 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn strings(&mut self, v: &V, key: &str) -> Option<Vec<String>> {
-        let x = self.field(v, key)?;
-        let list = self.ev.as_list(&x)?;
+    /// A list of strings: Ok(None) when not set (disko's default applies), Err when it cannot
+    /// be known.
+    fn strings(&mut self, v: &V, key: &str) -> Result<Option<Vec<String>>, ()> {
+        let x = match self.ev.select_key(v, key) {
+            Selected::Found(x) if x.is_undefined() => return Ok(None),
+            Selected::Found(x) => x,
+            Selected::Missing => return Ok(None),
+            Selected::Unknown => return Err(()),
+        };
+        let list = self.ev.as_list(&x).ok_or(())?;
         let mut out = Vec::new();
         for t in list.iter() {
             match self.ev.force(t).as_str() {
                 Some(s) => out.push(s.to_string()),
-                None => return None,
+                None => return Err(()),
             }
         }
-        Some(out)
+        Ok(Some(out))
     }
 
     /// The named children of `v.key` (a set), with their values.
@@ -109,14 +117,21 @@ impl Walker<'_, '_> {
         }
         let mut out = Vec::new();
         for (k, b) in attrs.map.iter() {
-            let value = self.ev.force(&b.value.clone());
+            let mut value = self.ev.force(&b.value.clone());
+            // A merged set has no literal of its own: it is where it was defined.
+            value.at = value.at.or(b.at);
             out.push((k.clone(), value));
         }
         Some(out)
     }
 
     fn push(&mut self, mount_point: String, fs_type: Option<String>, item: &V, device: Option<String>) {
-        let options = self.strings(item, "mountOptions");
+        // disko's default mount options are [ "defaults" ].
+        let options = match self.strings(item, "mountOptions") {
+            Ok(Some(o)) => Some(o),
+            Ok(None) => Some(vec!["defaults".to_string()]),
+            Err(()) => None,
+        };
         self.out.push(Mount {
             mount_point,
             fs_type,

@@ -304,14 +304,21 @@ impl<'e, 'f> Extractor<'e, 'f> {
             complete: complete && disko_complete,
             items: Vec::new(),
         };
+        // disko's mounts are fileSystems entries too (the configuration may add to them).
+        let mut names = names;
+        for m in &disko_mounts {
+            if !names.iter().any(|n| **n == *m.mount_point) {
+                names.push(m.mount_point.as_str().into());
+            }
+        }
         for mp in names {
             let p = join(&base, &[&mp]);
             let v = self.get(&p);
-            if v.is_undefined() {
+            let from_disko = disko_mounts.iter().find(|m| *m.mount_point == *mp);
+            if v.is_undefined() && from_disko.is_none() {
                 continue;
             }
             let at = self.def_at(&p);
-            let from_disko = disko_mounts.iter().find(|m| *m.mount_point == *mp);
             let fs_type = self.get(&join(&p, &["fsType"]));
             let fs_type = match (fs_type.is_undefined(), from_disko) {
                 (true, Some(m)) => Fact {
@@ -324,10 +331,13 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 (false, _) => self.str_fact_of(&fs_type),
             };
             let device = self.get(&join(&p, &["device"]));
-            let device = if device.is_undefined() {
-                Fact::unknown()
-            } else {
-                self.str_fact_of(&device)
+            let device = match (device.is_undefined(), from_disko) {
+                (true, Some(m)) => Fact {
+                    value: m.device.clone(),
+                    at: None,
+                },
+                (true, None) => Fact::unknown(),
+                (false, _) => self.str_fact_of(&device),
             };
             let (mut opts, opts_complete) = self.str_list(&join(&p, &["options"]));
             if let Some(extra) = from_disko.and_then(|m| m.options.clone()) {
@@ -346,29 +356,6 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 device,
                 options,
                 needed_for_boot,
-            });
-        }
-        // What disko mounts that the configuration does not mention.
-        for m in disko_mounts {
-            if out.items.iter().any(|f| f.mount_point == m.mount_point) {
-                continue;
-            }
-            out.items.push(FileSystem {
-                mount_point: m.mount_point.clone(),
-                at: self.loc(m.at),
-                fs_type: Fact {
-                    value: m.fs_type.clone(),
-                    at: self.loc(m.at),
-                },
-                device: Fact {
-                    value: m.device.clone(),
-                    at: None,
-                },
-                options: match m.options {
-                    Some(o) => Fact::known(o, self.loc(m.at)),
-                    None => Fact::known(vec!["defaults".to_string()], None),
-                },
-                needed_for_boot: Fact::known(false, None),
             });
         }
         out

@@ -10,10 +10,19 @@ pub fn check(cx: &Context, out: &mut Sink) {
         .iter()
         .map(|m| (m.to_string(), "a system mount"))
         .collect();
+    let mut bind_like: Vec<String> = Vec::new();
     for fs in cx.host.file_systems.iter().filter(|f| f.mount_point != "/") {
-        if let Some(mp) = normalize(&fs.mount_point) {
-            mounts.push((mp, "a mount point"));
+        let Some(mp) = normalize(&fs.mount_point) else {
+            continue;
+        };
+        // A bind mount (older impermanence declared its own as fileSystems entries), or a
+        // mount whose kind is not known, may be the persisted path's own mount.
+        let is_bind = fs.options.get().is_some_and(|o| o.iter().any(|x| x == "bind"))
+            || fs.fs_type.as_str() == Some("none");
+        if is_bind || fs.fs_type.get().is_none() {
+            bind_like.push(mp.clone());
         }
+        mounts.push((mp, "a mount point"));
     }
     for root in cx.host.persistence.iter().filter(|r| !r.enable.is_false()) {
         if let Some(s) = root.storage.as_str().and_then(normalize) {
@@ -21,7 +30,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
         }
     }
     for p in &cx.analysis.persisted {
-        let Some((m, what)) = mounts.iter().find(|(m, _)| is_at_or_under(m, &p.path)) else {
+        let Some((m, what)) = mounts
+            .iter()
+            .find(|(m, _)| is_at_or_under(m, &p.path) && !bind_like.contains(m))
+        else {
             continue;
         };
         let relation = if *m == p.path { "is" } else { "contains" };
