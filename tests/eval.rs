@@ -550,13 +550,54 @@ fn home_manager_users_and_files() {
 }
 
 #[test]
-fn disko_filesystems_are_unknown_not_guessed() {
+fn disko_devices_are_file_systems() {
     let flake = r#"{ inputs.disko.url = "github:nix-community/disko"; outputs = { nixpkgs, disko, ... }: { nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ disko.nixosModules.disko ./configuration.nix ]; }; }; }"#;
     let cfg = r#"{ ... }: {
+  disko.devices = {
+    nodev."/" = { fsType = "tmpfs"; mountOptions = [ "size=2G" "mode=755" ]; };
+    disk.main = {
+      type = "disk";
+      content = {
+        type = "gpt";
+        partitions.esp.content = { type = "filesystem"; format = "vfat"; mountpoint = "/boot"; };
+        partitions.root.content = { type = "luks"; content = { type = "zfs"; pool = "rpool"; }; };
+      };
+    };
+    zpool.rpool = {
+      type = "zpool";
+      datasets."local/nix" = { type = "zfs_fs"; mountpoint = "/nix"; };
+      datasets."safe/persist" = { type = "zfs_fs"; mountpoint = "/persist"; };
+    };
+  };
   fileSystems."/persist".neededForBoot = true;
   environment.persistence."/persist".directories = [ "/var/log" ];
 }"#;
     let t = TempDir::with("disko", &[("flake.nix", flake), ("configuration.nix", cfg)]);
+    let loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+    let h = &loaded.hosts[0];
+    assert!(h.file_systems.complete);
+    let fs = |mp: &str| h.file_systems.iter().find(|f| f.mount_point == mp).unwrap();
+    assert_eq!(fs("/").fs_type.as_str(), Some("tmpfs"));
+    assert_eq!(
+        fs("/").options.value.as_deref(),
+        Some(&["size=2G".to_string(), "mode=755".to_string()][..])
+    );
+    assert_eq!(fs("/boot").fs_type.as_str(), Some("vfat"));
+    assert_eq!(fs("/persist").fs_type.as_str(), Some("zfs"));
+    assert_eq!(fs("/persist").device.as_str(), Some("rpool/safe/persist"));
+    assert!(fs("/persist").needed_for_boot.is_true());
+    assert!(fs("/nix").needed_for_boot.is_false());
+}
+
+#[test]
+fn disko_devices_not_known_are_not_guessed() {
+    let flake = r#"{ inputs.disko.url = "github:nix-community/disko"; outputs = { nixpkgs, disko, ... }: { nixosConfigurations.h = nixpkgs.lib.nixosSystem { modules = [ disko.nixosModules.disko ./configuration.nix ]; }; }; }"#;
+    let cfg = r#"{ pkgs, ... }: {
+  disko.devices = pkgs.someDiskLayout;
+  fileSystems."/persist".neededForBoot = true;
+  environment.persistence."/persist".directories = [ "/var/log" ];
+}"#;
+    let t = TempDir::with("disko2", &[("flake.nix", flake), ("configuration.nix", cfg)]);
     let mut loaded = impermalint::nix::frontend::load(t.path()).unwrap();
     let h = &loaded.hosts[0];
     assert!(!h.file_systems.complete);

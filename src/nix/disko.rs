@@ -28,6 +28,9 @@ pub fn mounts(ev: &mut Eval, sys: usize) -> (Vec<Mount>, bool) {
     if devices.is_undefined() {
         return (Vec::new(), true);
     }
+    if w.ev.as_attrs(&devices).is_none() {
+        return (Vec::new(), false);
+    }
     for (section, depth_content) in [
         ("disk", true),
         ("lvm_vg", false),
@@ -111,7 +114,10 @@ impl Walker<'_, '_> {
     /// The named children of `v.key` (a set), with their values.
     fn children(&mut self, v: &V, key: &str) -> Option<Vec<(Rc<str>, V)>> {
         let x = self.field(v, key)?;
-        let attrs = self.ev.as_attrs(&x)?;
+        let Some(attrs) = self.ev.as_attrs(&x) else {
+            self.complete = false;
+            return None;
+        };
         if attrs.partial {
             self.complete = false;
         }
