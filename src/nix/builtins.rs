@@ -185,6 +185,7 @@ prims! {
     ReadFileType 1 "readFileType";
     ListFilesRecursive 1 "__listFilesRecursive";
     ImportTree 1 "__importTree";
+    HaumeaLoad 1 "__haumeaLoad";
     FilesetToList 1 "__filesetToList";
     FileFilter 2 "__fileFilter";
     FilesetUnions 1 "__filesetUnions";
@@ -573,7 +574,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
         | ExtendStep | Fetch | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
         | EachSystem | EachDefaultSystem => return super::builtins_more::call(ev, p, a, at),
-        ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | FilesetToList
+        ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
+        | FilesetToList
         | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference | FilesetIntersection
         | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
         MkFlake | WithSystem | ModuleWithSystem | ImportApply => {

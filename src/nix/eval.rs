@@ -579,6 +579,7 @@ impl<'f> Eval<'f> {
                         "makeHive" => Some(Prim::MakeHive),
                         "eachSystem" => Some(Prim::EachSystem),
                         "eachDefaultSystem" => Some(Prim::EachDefaultSystem),
+                        "load" if name.contains("haumea") => Some(Prim::HaumeaLoad),
                         _ => None,
                     };
                     if let Some(p) = known {

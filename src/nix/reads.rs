@@ -148,6 +148,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             fileset_value(out, at)
         }
         Prim::FilesetMaybeMissing => ev.force(&a[0]),
+        Prim::HaumeaLoad => haumea_load(ev, &a[0], at),
         _ => V::unknown(),
     }
 }
@@ -308,4 +309,130 @@ fn import_tree(ev: &mut Eval, arg: &Thunk, at: Option<Span>) -> V {
         },
     );
     V::attrs(module, at)
+}
+
+/// nix-community/haumea's `load { src; loader ? default; inputs ? { }; transformer ? [ ]; }`, as
+/// seen from outside the tree: every entry whose name does not start with `_`, folders as nested
+/// sets (each passed through the transformers with its cursor), `.nix` files by their name
+/// without the extension and loaded with `loader (inputs // { self, super, root }) path` (the
+/// default loader imports the file and calls it with the inputs), other files as null.
+fn haumea_load(ev: &mut Eval, spec: &Thunk, at: Option<Span>) -> V {
+    let spec = ev.force(spec);
+    let field = |ev: &mut Eval, k: &str| match ev.select_key(&spec, k) {
+        super::eval::Selected::Found(v) => Some(v),
+        _ => None,
+    };
+    let Some(src) = field(ev, "src") else {
+        return V::unknown();
+    };
+    let Some((dir, pat)) = path_of(ev, &ready(src)) else {
+        return V::unknown();
+    };
+    let loader = field(ev, "loader");
+    let mut inputs = field(ev, "inputs")
+        .and_then(|i| ev.as_attrs(&i).map(|a| (*a).clone()))
+        .unwrap_or_default();
+    // self, super and root are haumea's own; not modelled.
+    inputs.partial = true;
+    let transformers: Vec<V> = match field(ev, "transformer") {
+        None => Vec::new(),
+        Some(t) => match ev.as_list(&t) {
+            Some(list) => list.iter().map(|x| ev.force(x)).collect(),
+            None => vec![t],
+        },
+    };
+    let cx = Haumea {
+        loader,
+        inputs: ready(V::attrs(inputs, at)),
+        transformers,
+        at: pat.or(at),
+    };
+    cx.folder(ev, &dir, &[], 0)
+}
+
+struct Haumea {
+    loader: Option<V>,
+    inputs: Thunk,
+    transformers: Vec<V>,
+    at: Option<Span>,
+}
+
+impl Haumea {
+    fn folder(&self, ev: &mut Eval, dir: &Path, cursor: &[Rc<str>], depth: usize) -> V {
+        if depth > 32 {
+            return V::unknown();
+        }
+        let entries = match ev.files.access.read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                ev.note_unread(e.describe(), self.at);
+                return V::unknown();
+            }
+        };
+        let mut out = Attrs::default();
+        for (name, kind) in entries {
+            if name.starts_with('_') {
+                continue;
+            }
+            let path = dir.join(&name);
+            let (key, value) = match kind {
+                Kind::Dir => {
+                    let mut c = cursor.to_vec();
+                    c.push(name.as_str().into());
+                    (name.clone(), self.folder(ev, &path, &c, depth + 1))
+                }
+                Kind::File | Kind::Symlink => {
+                    let stem = match name.rsplit_once('.') {
+                        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+                        _ => continue,
+                    };
+                    let value = if name.ends_with(".nix") {
+                        self.load(ev, path)
+                    } else {
+                        V::new(Val::Null, self.at)
+                    };
+                    (stem, value)
+                }
+                _ => continue,
+            };
+            out.map.insert(
+                key.as_str().into(),
+                Binding {
+                    value: ready(value),
+                    at: self.at,
+                },
+            );
+        }
+        let mut v = V::attrs(out, self.at);
+        let cursor_v = V::list(
+            cursor.iter().map(|c| ready(V::str(c, None))).collect(),
+            None,
+        );
+        for t in &self.transformers {
+            let g = ev.apply(t.clone(), ready(cursor_v.clone()), self.at);
+            v = ev.apply(g, ready(v), self.at);
+        }
+        v
+    }
+
+    fn load(&self, ev: &mut Eval, path: std::path::PathBuf) -> V {
+        let p = V::new(Val::Path(Rc::new(path)), self.at);
+        match &self.loader {
+            Some(loader) => {
+                let g = ev.apply(loader.clone(), self.inputs.clone(), self.at);
+                ev.apply(g, ready(p), self.at)
+            }
+            None => {
+                let Val::Path(path) = &p.kind else {
+                    return V::unknown();
+                };
+                let f = ev.import(path, self.at).0;
+                if matches!(f.kind, Val::Lambda(_)) {
+                    ev.apply(f, self.inputs.clone(), self.at)
+                } else {
+                    f
+                }
+            }
+        }
+    }
 }
