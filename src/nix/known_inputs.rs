@@ -45,6 +45,8 @@ const HARMLESS: &[&str] = &[
     "nix-flatpak",
     "flatpak",
     "nix-index",
+    "colmena",
+    "grub2-themes",
 ];
 
 /// Is the input (by name, and its URL when known) one of the harmless ones? With a URL, one of
