@@ -1377,6 +1377,16 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     ev.import(std::path::Path::new(&**s), v.at.or(at)).0
                 }
                 Val::External(n) => V::new(Val::External(format!("import {n}").into()), at),
+                // A set with outPath (an npins or niv source, a flake input).
+                Val::Attrs(_) => match ev.coerce_to_string(&v) {
+                    Coerced::Str(s) if s.starts_with('/') => {
+                        ev.import(std::path::Path::new(&s), v.at.or(at)).0
+                    }
+                    Coerced::External(n) => {
+                        V::new(Val::External(format!("import {n}").into()), at)
+                    }
+                    _ => unknown(),
+                },
                 _ => unknown(),
             }
         }

@@ -762,7 +762,20 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let extra = self.ev.as_attrs(&extra);
         for name in names {
             let p = join(&base, &[&name]);
-            let mut modules: Vec<Thunk> = self.ev.config_defs(self.sys, &p);
+            // A definition that could not be evaluated is a blind spot where it is written,
+            // not a module of unknown origin.
+            let mut modules: Vec<Thunk> = Vec::new();
+            for (value, at) in self.ev.config_defs_at(self.sys, &p) {
+                let v = self.ev.force(&value);
+                if v.is_unknown() {
+                    self.ev.note_unread(
+                        format!("a definition of home-manager.users.{name} that could not be evaluated"),
+                        at,
+                    );
+                    continue;
+                }
+                modules.push(value);
+            }
             modules.extend(shared.iter().cloned().map(ready));
             let mut args = extra.as_deref().cloned().unwrap_or_default();
             args.partial = false;

@@ -288,6 +288,15 @@ impl<'f> Eval<'f> {
                         let args = self.systems[sys].args.clone();
                         v = self.apply(v, args, None);
                     }
+                    // A whole system used as a module (an entry file that calls
+                    // eval-config.nix itself): its modules.
+                    Val::System(spec) => {
+                        let mut a = Attrs::default();
+                        if let Some(m) = spec.get("modules") {
+                            a.map.insert("imports".into(), m.clone());
+                        }
+                        v = V::attrs(a, v.at);
+                    }
                     // A deferred module merged from several definitions (flake-parts'
                     // `flake.modules.nixos.<name>`): its definitions are the modules.
                     Val::Config(c) => {
@@ -396,6 +405,11 @@ impl<'f> Eval<'f> {
 
     /// A module from an input known not to touch what the rules read.
     fn is_harmless_input(&self, name: &str) -> bool {
+        let name = name.trim_start_matches("import ");
+        // Fetched by URL (npins, niv, fetchTarball).
+        if let Some(url) = name.strip_prefix("fetch:") {
+            return super::known_inputs::is_harmless("", Some(url));
+        }
         let Some(rest) = name.strip_prefix("input:") else {
             return false;
         };
@@ -935,6 +949,23 @@ impl<'f> Eval<'f> {
                 continue;
             }
             out.push(ready(v.clone()));
+        }
+        out
+    }
+
+    /// Like [`Eval::config_defs`], with where each definition was written.
+    pub fn config_defs_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Thunk, Option<Span>)> {
+        let defs = self.defs_at(sys, path);
+        let mut out = Vec::new();
+        for (def, v) in defs.iter() {
+            if def
+                .conds
+                .iter()
+                .any(|c| self.force(c).as_bool() == Some(false))
+            {
+                continue;
+            }
+            out.push((ready(v.clone()), v.at.or(def.at)));
         }
         out
     }
