@@ -33,7 +33,9 @@ fn nix_available() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        eprintln!("\n*** nix-instantiate is not installed: the differential tests against Nix DO NOT RUN ***\n");
+        eprintln!(
+            "\n*** nix-instantiate is not installed: the differential tests against Nix DO NOT RUN ***\n"
+        );
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must install nix (nix-bin) for the differential tests"
@@ -50,7 +52,13 @@ fn nix_values(exprs: &[String]) -> Vec<Value> {
         .collect::<Vec<_>>()
         .join("\n");
     let out = Command::new("nix-instantiate")
-        .args(["--eval", "--strict", "--json", "-E", &format!("[\n{list}\n]")])
+        .args([
+            "--eval",
+            "--strict",
+            "--json",
+            "-E",
+            &format!("[\n{list}\n]"),
+        ])
         .stdin(Stdio::null())
         .output()
         .expect("nix-instantiate runs");

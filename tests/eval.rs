@@ -597,7 +597,10 @@ fn disko_devices_not_known_are_not_guessed() {
   fileSystems."/persist".neededForBoot = true;
   environment.persistence."/persist".directories = [ "/var/log" ];
 }"#;
-    let t = TempDir::with("disko2", &[("flake.nix", flake), ("configuration.nix", cfg)]);
+    let t = TempDir::with(
+        "disko2",
+        &[("flake.nix", flake), ("configuration.nix", cfg)],
+    );
     let mut loaded = impermalint::nix::frontend::load(t.path()).unwrap();
     let h = &loaded.hosts[0];
     assert!(!h.file_systems.complete);

@@ -575,9 +575,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         | ExtendStep | Fetch | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
         | EachSystem | EachDefaultSystem => return super::builtins_more::call(ev, p, a, at),
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
-        | FilesetToList
-        | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference | FilesetIntersection
-        | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
+        | FilesetToList | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference
+        | FilesetIntersection | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
         MkFlake | WithSystem | ModuleWithSystem | ImportApply => {
             return super::flake_parts::call(ev, p, a, at);
         }
@@ -1382,9 +1381,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     Coerced::Str(s) if s.starts_with('/') => {
                         ev.import(std::path::Path::new(&s), v.at.or(at)).0
                     }
-                    Coerced::External(n) => {
-                        V::new(Val::External(format!("import {n}").into()), at)
-                    }
+                    Coerced::External(n) => V::new(Val::External(format!("import {n}").into()), at),
                     _ => unknown(),
                 },
                 _ => unknown(),

@@ -262,7 +262,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             call(ev, parse, &[ready(text)], at)
         }
         Prim::Trim => match str_arg(ev, &a[0]) {
-            Some(s) => V::str(s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r'), at),
+            Some(s) => V::str(
+                s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r'),
+                at,
+            ),
             None => V::unknown(),
         },
         // flake-utils: `eachSystem systems f` is `{ <attr>.<system> = (f system).<attr>; }`.
@@ -280,10 +283,15 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 }
                 (names, a[1].clone())
             } else {
-                let names = ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]
-                    .iter()
-                    .map(|s| Rc::<str>::from(*s))
-                    .collect();
+                let names = [
+                    "x86_64-linux",
+                    "aarch64-linux",
+                    "x86_64-darwin",
+                    "aarch64-darwin",
+                ]
+                .iter()
+                .map(|s| Rc::<str>::from(*s))
+                .collect();
                 (names, a[0].clone())
             };
             each_system(ev, &systems, &f, at)

@@ -131,7 +131,13 @@ impl Walker<'_, '_> {
         Some(out)
     }
 
-    fn push(&mut self, mount_point: String, fs_type: Option<String>, item: &V, device: Option<String>) {
+    fn push(
+        &mut self,
+        mount_point: String,
+        fs_type: Option<String>,
+        item: &V,
+        device: Option<String>,
+    ) {
         // disko's default mount options are [ "defaults" ].
         let options = match self.strings(item, "mountOptions") {
             Ok(Some(o)) => Some(o),
@@ -230,7 +236,9 @@ impl Walker<'_, '_> {
     }
 
     fn nodev(&mut self, name: &str, item: &V) {
-        let mp = self.string(item, "mountpoint").unwrap_or_else(|| name.to_string());
+        let mp = self
+            .string(item, "mountpoint")
+            .unwrap_or_else(|| name.to_string());
         let fs_type = self.string(item, "fsType");
         self.push(mp, fs_type, item, Some("none".into()));
     }

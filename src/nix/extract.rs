@@ -769,7 +769,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 let v = self.ev.force(&value);
                 if v.is_unknown() {
                     self.ev.note_unread(
-                        format!("a definition of home-manager.users.{name} that could not be evaluated"),
+                        format!(
+                            "a definition of home-manager.users.{name} that could not be evaluated"
+                        ),
                         at,
                     );
                     continue;

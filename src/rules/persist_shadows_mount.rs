@@ -17,7 +17,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
         };
         // A bind mount (older impermanence declared its own as fileSystems entries), or a
         // mount whose kind is not known, may be the persisted path's own mount.
-        let is_bind = fs.options.get().is_some_and(|o| o.iter().any(|x| x == "bind"))
+        let is_bind = fs
+            .options
+            .get()
+            .is_some_and(|o| o.iter().any(|x| x == "bind"))
             || fs.fs_type.as_str() == Some("none");
         if is_bind || fs.fs_type.get().is_none() {
             bind_like.push(mp.clone());

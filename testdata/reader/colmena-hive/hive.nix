@@ -1,0 +1,6 @@
+{
+  meta.nixpkgs = import <nixpkgs> { };
+  defaults = { imports = [ ./base.nix ]; };
+  alpha = { environment.persistence."/persist".directories = [ "/var/log" ]; };
+  beta = { environment.persistence."/persist".directories = [ "/var/lib/nixos" ]; };
+}

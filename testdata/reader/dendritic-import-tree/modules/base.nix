@@ -1,0 +1,1 @@
+{ flake.modules.nixos.base = import ../base.nix; }

@@ -1,0 +1,1 @@
+{ flake.modules.nixos.base.environment.persistence."/persist".directories = [ "/var/log" ]; }

@@ -1,0 +1,1 @@
+{ imports = [ ./base.nix ./persist.nix ./sub/more.nix ]; }

@@ -1,0 +1,1 @@
+{ imports = [ ../persist.nix ./../persist.nix ]; }

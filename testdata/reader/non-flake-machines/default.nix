@@ -1,0 +1,2 @@
+# A dispatcher, not a configuration.
+{ alpha = import ./machines/alpha; beta = import ./machines/beta; }

@@ -1,0 +1,1 @@
+{ imports = [ ../../common.nix ]; environment.persistence."/persist".directories = [ "/srv/data" ]; }

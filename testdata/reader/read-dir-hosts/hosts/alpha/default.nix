@@ -1,0 +1,1 @@
+{ hostName, ... }: { networking.hostName = hostName; environment.persistence."/persist".directories = [ "/var/log" ]; }

@@ -1,0 +1,114 @@
+//! Reading real configurations: one small reproduction per pattern seen in public
+//! configurations (testdata/reader/<case>/), each with expect.json naming, per host (`""` for an
+//! unnamed one), whether it is read completely, what it persists, its users, the third-party
+//! modules recognised and words its blind spots must mention.
+
+use impermalint::facts::Host;
+use serde_json::Value;
+use std::path::Path;
+
+fn persisted(h: &Host) -> Vec<String> {
+    h.persistence
+        .iter()
+        .flat_map(|r| r.entries.iter())
+        .filter_map(|e| e.path.as_str().map(str::to_string))
+        .collect()
+}
+
+fn check_case(dir: &Path) -> Vec<String> {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+    let loaded = match impermalint::nix::frontend::load(dir) {
+        Ok(l) => l,
+        Err(e) => return vec![format!("{name}: does not load: {e}")],
+    };
+    let mut problems = Vec::new();
+    let expected = expect.as_object().unwrap();
+    let found: Vec<String> = loaded
+        .hosts
+        .iter()
+        .map(|h| h.name.clone().unwrap_or_default())
+        .collect();
+    let mut wanted: Vec<&String> = expected.keys().collect();
+    wanted.sort();
+    let mut got: Vec<&String> = found.iter().collect();
+    got.sort();
+    if wanted != got {
+        problems.push(format!("{name}: hosts {got:?}, expected {wanted:?}"));
+        return problems;
+    }
+    for h in &loaded.hosts {
+        let key = h.name.clone().unwrap_or_default();
+        let e = &expected[&key];
+        let unread: Vec<&str> = h.unread.iter().map(|u| u.what.as_str()).collect();
+        if let Some(c) = e.get("complete").and_then(Value::as_bool) {
+            let complete = h.complete && h.unread.is_empty();
+            if complete != c {
+                problems.push(format!(
+                    "{name}/{key}: complete is {complete}, expected {c}; unread: {unread:?}"
+                ));
+            }
+        }
+        if let Some(list) = e.get("persisted").and_then(Value::as_array) {
+            let mut want: Vec<String> = list
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            let mut have = persisted(h);
+            want.sort();
+            have.sort();
+            have.dedup();
+            if want != have {
+                problems.push(format!(
+                    "{name}/{key}: persisted {have:?}, expected {want:?}"
+                ));
+            }
+        }
+        if let Some(list) = e.get("users").and_then(Value::as_array) {
+            for u in list {
+                let u = u.as_str().unwrap();
+                if !h.users.users.iter().any(|x| x.name == u) {
+                    problems.push(format!("{name}/{key}: no user {u}"));
+                }
+            }
+        }
+        if let Some(list) = e.get("modules").and_then(Value::as_array) {
+            for m in list {
+                let m = m.as_str().unwrap();
+                if !h.modules.iter().any(|x| x == m) {
+                    problems.push(format!(
+                        "{name}/{key}: module {m} not recognised ({:?})",
+                        h.modules
+                    ));
+                }
+            }
+        }
+        if let Some(list) = e.get("unread").and_then(Value::as_array) {
+            for w in list {
+                let w = w.as_str().unwrap();
+                if !unread.iter().any(|u| u.contains(w)) {
+                    problems.push(format!(
+                        "{name}/{key}: no blind spot mentions {w:?}: {unread:?}"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn real_configuration_patterns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/reader");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "only {} cases", cases.len());
+    let problems: Vec<String> = cases.iter().flat_map(|c| check_case(c)).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
