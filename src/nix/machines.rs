@@ -76,11 +76,32 @@ pub fn entry_points(
     hosts.into_iter().map(|(n, p)| (Some(n), p)).collect()
 }
 
+/// Folders whose machines are not NixOS (nix-darwin, home-manager).
+const NOT_NIXOS_DIRS: &[&str] = &["darwin", "home", "homes", "home-manager"];
+
 /// The machine a file is the entry point of, from where it sits.
 fn machine_name(p: &Path, top: &Path) -> Option<String> {
+    let rel = p.strip_prefix(top).unwrap_or(p);
+    if rel
+        .components()
+        .any(|c| NOT_NIXOS_DIRS.contains(&&*c.as_os_str().to_string_lossy()))
+    {
+        return None;
+    }
     let file = p.file_name()?.to_string_lossy().into_owned();
     let parent = p.parent()?;
     let parent_name = parent.file_name()?.to_string_lossy().into_owned();
+    // ez-configs and nixos-unified: configurations/nixos/<name>/default.nix.
+    let grand_dir = parent.parent()?;
+    if file == "default.nix"
+        && grand_dir.file_name().is_some_and(|n| n == "nixos")
+        && grand_dir
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "configurations")
+    {
+        return Some(parent_name);
+    }
     if file == "configuration.nix" && parent != top {
         return Some(parent_name);
     }
