@@ -195,3 +195,9 @@ pub fn list_some(items: &[String]) -> String {
         _ => shown.join(", "),
     }
 }
+
+/// Where a finding about a tmpfs mount belongs: the definition that makes it a tmpfs (its
+/// `fsType`), else the mount's first definition.
+pub fn tmpfs_at(fs: &crate::facts::FileSystem) -> Option<&crate::facts::Loc> {
+    fs.fs_type.at.as_ref().or(fs.at.as_ref())
+}

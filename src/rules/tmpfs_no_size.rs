@@ -11,7 +11,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             continue;
         }
         out.report(
-            fs.at.as_ref(),
+            super::tmpfs_at(fs),
             format!(
                 "the tmpfs at {} has no size limit: the kernel allows it half of the RAM, and a large \
                  write there starves the machine",

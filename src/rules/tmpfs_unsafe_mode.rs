@@ -1,6 +1,8 @@
-//! IMP402: a tmpfs root that is world- or group-writable; a tmpfs /tmp without the sticky bit.
+//! IMP402: a tmpfs root that is world- or group-writable; a tmpfs or persisted /tmp or /var/tmp
+//! that is world-writable without the sticky bit.
 
 use super::{Context, Sink};
+use crate::facts::EntryKind;
 
 /// The octal value of a `mode=` option, if there is one and it parses.
 fn mode_of(options: &[String]) -> Option<Result<u32, String>> {
@@ -26,7 +28,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
                     _ => continue,
                 };
                 out.report(
-                    fs.at.as_ref(),
+                    super::tmpfs_at(fs),
                     format!(
                         "the tmpfs root {problem}: any user can replace top-level directories, and sshd \
                          refuses public-key logins because / is not owned safely"
@@ -39,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 let Some(Ok(m)) = mode else { continue };
                 if m & 0o002 != 0 && m & 0o1000 == 0 {
                     out.report(
-                        fs.at.as_ref(),
+                        super::tmpfs_at(fs),
                         format!(
                             "the tmpfs at {} is world-writable without the sticky bit (mode={m:o}): any \
                              user can delete or replace other users' files",
@@ -50,6 +52,25 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 }
             }
             _ => {}
+        }
+    }
+    // A persisted temporary directory keeps the mode it is declared with.
+    for p in &cx.analysis.persisted {
+        if p.kind != EntryKind::Dir || !matches!(p.path.as_str(), "/tmp" | "/var/tmp") {
+            continue;
+        }
+        let Some(Ok(m)) = p.mode.map(|m| u32::from_str_radix(m, 8)) else {
+            continue;
+        };
+        if m & 0o002 != 0 && m & 0o1000 == 0 {
+            out.report(
+                p.at,
+                format!(
+                    "the persisted directory {} is world-writable without the sticky bit (mode {m:o}):                      any user can delete or replace other users' files there",
+                    p.path
+                ),
+                format!("declare it with mode = \"1777\"; ({})", p.path),
+            );
         }
     }
 }
