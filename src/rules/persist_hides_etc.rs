@@ -5,6 +5,9 @@ use super::{Context, Sink, list_some};
 use crate::facts::EntryKind;
 use crate::facts::path::is_at_or_under;
 
+/// Files NixOS writes to /etc that only interactive clients read.
+const CLIENT_ONLY: &[&str] = &["/etc/ssh/ssh_config", "/etc/ssh/ssh_known_hosts"];
+
 pub fn check(cx: &Context, out: &mut Sink) {
     let written = etc_files(cx.host, cx.settings);
     for p in cx
@@ -21,7 +24,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if cx.analysis.before_activation(p) != Some(false) {
             continue;
         }
-        let hidden = hidden_by(&written, &p.path);
+        // Client defaults (ssh_config, ssh_known_hosts) are read by no service at boot, and
+        // every switch writes their links through the mount into the storage: not a boot break.
+        let hidden: Vec<_> = hidden_by(&written, &p.path)
+            .into_iter()
+            .filter(|w| !CLIENT_ONLY.contains(&w.path.as_str()))
+            .collect();
         let Some(first) = hidden.first() else {
             continue;
         };
