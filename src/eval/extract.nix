@@ -87,6 +87,17 @@ let
     }
     else { complete = false; items = [ ]; };
 
+  # Where each secret of a sops-nix or agenix `secrets` set is installed.
+  secretPaths = path:
+    let r = read path; in
+    if r.state == "absent" then { complete = true; items = [ ]; }
+    else if r.state == "ok" && b.isAttrs r.value then
+      let ps = map (s: b.tryEval (s.path or null)) (b.attrValues r.value); in {
+        complete = b.all (p: p.success && isStr p.value) ps;
+        items = map (p: { value = p.value; }) (b.filter (p: p.success && isStr p.value) ps);
+      }
+    else { complete = false; items = [ ]; };
+
   hasOption = path: (walk options path).state == "ok";
   optionPath = s: b.filter b.isString (b.split "\\." s);
 
@@ -294,9 +305,11 @@ let
     gnupg_home = optStr [ "sops" "gnupg" "home" ] (filesOf [ "sops" "gnupg" "home" ] [ ]);
     gnupg_ssh_key_paths = strList [ "sops" "gnupg" "sshKeyPaths" ];
     use_systemd_activation = boolOr false [ "sops" "useSystemdActivation" ] [ ];
+    secret_paths = secretPaths [ "sops" "secrets" ];
   };
   agenix = if !(hasOption [ "age" "identityPaths" ]) then null else {
     identity_paths = strList [ "age" "identityPaths" ];
+    secret_paths = secretPaths [ "age" "secrets" ];
   };
 
   # ---- systemd services with DynamicUser or StateDirectory --------------------------------------

@@ -410,12 +410,18 @@ pub struct Sops {
     /// Secrets installed by a systemd unit instead of an activation script.
     #[serde(default)]
     pub use_systemd_activation: Fact<bool>,
+    /// Where each of `sops.secrets` is installed (unknown when not given).
+    #[serde(default = "Collection::unknown")]
+    pub secret_paths: Collection<Fact<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Agenix {
     #[serde(default)]
     pub identity_paths: Collection<Fact<String>>,
+    /// Where each of `age.secrets` is installed (unknown when not given).
+    #[serde(default = "Collection::unknown")]
+    pub secret_paths: Collection<Fact<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

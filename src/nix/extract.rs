@@ -682,7 +682,15 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let (gpg_items, gpg_complete) = self.str_list(&path(&["sops", "gnupg", "sshKeyPaths"]));
         let use_systemd_activation =
             self.bool_fact(&path(&["sops", "useSystemdActivation"]), Some(false));
+        let secret_paths = self.secret_paths(&["sops", "secrets"], |name, for_users| {
+            if for_users {
+                format!("/run/secrets-for-users/{name}")
+            } else {
+                format!("/run/secrets/{name}")
+            }
+        });
         Sops {
+            secret_paths,
             age_key_file,
             age_ssh_key_paths,
             gnupg_home,
@@ -702,7 +710,43 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let (items, complete) = self.str_list(&p);
             Collection { complete, items }
         };
-        Agenix { identity_paths }
+        let secret_paths =
+            self.secret_paths(&["age", "secrets"], |name, _| format!("/run/agenix/{name}"));
+        Agenix {
+            identity_paths,
+            secret_paths,
+        }
+    }
+
+    /// Where the secrets under `base` are installed: each one's `path`, or the module's
+    /// default (from its name, and neededForUsers for sops) when it sets none.
+    fn secret_paths(
+        &mut self,
+        base: &[&str],
+        default: impl Fn(&str, bool) -> String,
+    ) -> Collection<Fact<String>> {
+        let base = path(base);
+        let (names, mut complete) = self.names(&base);
+        let mut items = Vec::new();
+        for name in names {
+            let p = join(&base, &[&name]);
+            let v = self.get(&join(&p, &["path"]));
+            if v.is_undefined() {
+                let for_users = self.get(&join(&p, &["neededForUsers"]));
+                match for_users.kind {
+                    Val::Bool(b) => items.push(Fact::known(default(&name, b), None)),
+                    _ if for_users.is_undefined() => {
+                        items.push(Fact::known(default(&name, false), None))
+                    }
+                    _ => complete = false,
+                }
+                continue;
+            }
+            let f = self.str_fact_of(&v);
+            complete &= f.value.is_some();
+            items.push(f);
+        }
+        Collection { complete, items }
     }
 
     fn services(&mut self) -> Collection<SystemdService> {

@@ -16,6 +16,20 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if cx.analysis.survives_reboot(path) != Some(false) {
             continue;
         }
+        // A secret manager that installs the key there at every boot keeps it stable.
+        let secrets = cx
+            .host
+            .sops
+            .iter()
+            .map(|s| &s.secret_paths)
+            .chain(cx.host.agenix.iter().map(|a| &a.secret_paths));
+        let mut placed = false;
+        for c in secrets {
+            placed |= c.items.iter().any(|p| p.as_str() == Some(path)) || !c.complete;
+        }
+        if placed {
+            continue;
+        }
         let at = key.path.at.as_ref().or(ssh.enable.at.as_ref());
         match groups.iter_mut().find(|(a, _)| *a == at) {
             Some((_, paths)) => paths.push(path.to_string()),
