@@ -758,6 +758,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
         };
         for name in names {
             let sc = join(&base, &[&name, "serviceConfig"]);
+            let declared = !self.get(&join(&sc, &["DynamicUser"])).is_undefined();
             let dynamic_user = self.bool_fact(&join(&sc, &["DynamicUser"]), Some(false));
             let state = self.get(&join(&sc, &["StateDirectory"]));
             let state_directories: Vec<String> = match &state.kind {
@@ -771,7 +772,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 }
                 _ => Vec::new(),
             };
-            if dynamic_user.is_false() && state_directories.is_empty() {
+            // Kept when DynamicUser is set either way (turning it off for a service the
+            // knowledge base knows as dynamic matters too).
+            if !declared && state_directories.is_empty() {
                 continue;
             }
             let at = self.def_at(&join(&base, &[&name]));

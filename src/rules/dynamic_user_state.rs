@@ -9,8 +9,16 @@ pub fn check(cx: &Context, out: &mut Sink) {
     for s in cx.host.services.iter().filter(|s| s.dynamic_user.is_true()) {
         dynamic.extend(s.state_directories.iter().cloned());
     }
+    // The knowledge base's DynamicUser services, unless the configuration turns it off for
+    // that service (`serviceConfig.DynamicUser = mkForce false` with a static user).
+    let static_user = |name: &str| {
+        cx.host.services.iter().any(|s| {
+            s.dynamic_user.is_false()
+                && (s.name == name || s.state_directories.iter().any(|d| d == name))
+        })
+    };
     for (m, _) in knowledge::active_modules(Scope::Nixos, &cx.host.enabled, |f| f.is_true()) {
-        dynamic.extend(m.dynamic.iter().cloned());
+        dynamic.extend(m.dynamic.iter().filter(|n| !static_user(n)).cloned());
     }
     for p in cx
         .analysis

@@ -11,10 +11,16 @@ pub fn check(cx: &Context, out: &mut Sink) {
         .map(|m| (m.to_string(), "a system mount"))
         .collect();
     let mut bind_like: Vec<String> = Vec::new();
+    // Mounts that come later in boot than a persisted directory's bind mount: systemd orders a
+    // mount after the mount of its parent path, so they land on top of it and hide nothing.
+    let mut later: Vec<String> = Vec::new();
     for fs in cx.host.file_systems.iter().filter(|f| f.mount_point != "/") {
         let Some(mp) = normalize(&fs.mount_point) else {
             continue;
         };
+        if cx.analysis.mounted_in_initrd(fs) != Some(true) {
+            later.push(mp.clone());
+        }
         // A bind mount (older impermanence declared its own as fileSystems entries), or a
         // mount whose kind is not known, may be the persisted path's own mount.
         let is_bind = fs
@@ -33,10 +39,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
         }
     }
     for p in &cx.analysis.persisted {
-        let Some((m, what)) = mounts
-            .iter()
-            .find(|(m, _)| is_at_or_under(m, &p.path) && !bind_like.contains(m))
-        else {
+        let stage2 = cx.analysis.before_activation(p) == Some(false);
+        let Some((m, what)) = mounts.iter().find(|(m, _)| {
+            is_at_or_under(m, &p.path)
+                && !bind_like.contains(m)
+                && !(*m != p.path && stage2 && later.contains(m))
+        }) else {
             continue;
         };
         let relation = if *m == p.path { "is" } else { "contains" };
