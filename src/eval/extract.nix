@@ -234,7 +234,7 @@ let
       home = known homeDir;
       files = {
         complete = fileNames != null;
-        items = map (f: { target = target f; origin = "home.file.\"${f}\""; })
+        items = map (f: { target = target f; origin = "home.file.\"${f}\""; recursive = (read (p ++ [ "home" "file" f "recursive" ])).value or false == true; })
           (b.filter enabledFile (if fileNames == null then [ ] else fileNames));
       };
       enabled = b.listToAttrs (map

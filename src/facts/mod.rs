@@ -352,6 +352,10 @@ pub struct HomeFile {
     pub origin: String,
     #[serde(default)]
     pub at: Option<Loc>,
+    /// A folder whose files are linked one by one (`recursive = true`): home-manager makes the
+    /// folder itself a real directory.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recursive: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

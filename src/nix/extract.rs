@@ -910,10 +910,14 @@ impl<'e, 'f> Extractor<'e, 'f> {
                     .and_then(|t| t.value)
                     .unwrap_or_else(|| name.to_string());
                 let at = self.def_at(&p);
+                let recursive = self
+                    .bool_fact(&join(&p, &["recursive"]), Some(false))
+                    .is_true();
                 out.items.push(HomeFile {
                     target: format!("{prefix}{target}"),
                     origin: format!("{option}.\"{name}\""),
                     at,
+                    recursive,
                 });
             }
         }

@@ -28,7 +28,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
             if p.path == home || !is_at_or_under(&p.path, &home) {
                 continue;
             }
-            if let Some(same) = written.iter().find(|w| w.path == p.path) {
+            // A recursive home.file makes the folder a real directory and links the files
+            // inside: a persisted folder there is the case below.
+            let recursive = user.files.iter().any(|f| {
+                f.recursive && crate::facts::path::join(&home, &f.target).as_deref() == Some(&*p.path)
+            });
+            if let Some(same) = written.iter().find(|w| w.path == p.path && !recursive) {
                 out.report(
                     p.at,
                     format!(

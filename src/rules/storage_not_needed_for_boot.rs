@@ -5,13 +5,14 @@ use crate::facts::path::normalize;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let mut seen: Vec<&str> = Vec::new();
-    // A root with nothing in it mounts nothing (its entries may all sit under a false mkIf).
+    // A root with nothing in it mounts nothing (its entries may all sit under a false mkIf);
+    // one whose entries are not known may mount nothing either.
     for root in cx
         .host
         .persistence
         .iter()
         .filter(|r| !r.enable.is_false())
-        .filter(|r| !(r.entries.complete && r.entries.items.is_empty()))
+        .filter(|r| !r.entries.items.is_empty())
     {
         let Some(storage) = root.storage.as_str().and_then(normalize) else {
             continue;
