@@ -263,9 +263,8 @@ impl<'h> Analysis<'h> {
 
     /// When the bind mount or link of a persisted entry exists.
     fn persisted_availability(&self, p: &Persisted<'h>) -> Availability {
-        let in_initrd = match p.module {
-            PersistModule::Preservation => p.in_initrd.unwrap_or(false),
-            _ => self.before_activation(p).unwrap_or(false),
+        let Some(in_initrd) = self.before_activation(p) else {
+            return Availability::Unknown;
         };
         if !in_initrd {
             let how = match (p.module, p.kind) {

@@ -458,6 +458,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 if module == PersistModule::Preservation {
                     entry.in_initrd = Fact::known(false, None);
                 }
+                // impermanence and preservation create a directory with mode 0755 unless told.
+                if kind == EntryKind::Dir {
+                    entry.mode = Fact::known("0755".to_string(), None);
+                }
                 if let Some(a) = attrs {
                     let mode = self.field(&a, "mode");
                     if !mode.is_undefined() {

@@ -11,9 +11,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
     }
     // The knowledge base's DynamicUser services, unless the configuration turns it off for
     // that service (`serviceConfig.DynamicUser = mkForce false` with a static user).
+    // Declared for that service but not known either way: no finding.
     let static_user = |name: &str| {
         cx.host.services.iter().any(|s| {
-            s.dynamic_user.is_false()
+            !s.dynamic_user.is_true()
                 && (s.name == name || s.state_directories.iter().any(|d| d == name))
         })
     };
@@ -37,13 +38,20 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 format!("persist /var/lib/private/{name}, or /var/lib/private with mode 0700"),
             );
         }
-        if p.path == "/var/lib/private" && !matches!(p.mode, Some("0700" | "700" | "u=rwx,g=,o=")) {
+        if p.path == "/var/lib/private"
+            && p.mode.is_some()
+            && !matches!(p.mode, Some("0700" | "700" | "u=rwx,g=,o="))
+        {
             out.report(
                 p.at,
                 format!(
                     "/var/lib/private is persisted with mode {}: systemd refuses to run DynamicUser services \
                      unless it is 0700",
-                    p.mode.unwrap_or("0755 (the default)")
+                    match p.mode {
+                        Some("0755") => "0755 (the default)",
+                        Some(m) => m,
+                        None => "?",
+                    }
                 ),
                 "write { directory = \"/var/lib/private\"; mode = \"0700\"; }".to_string(),
             );

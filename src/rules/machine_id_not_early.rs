@@ -14,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
         .filter(|p| p.kind == EntryKind::File && p.path == "/etc/machine-id")
     {
         match p.module {
-            PersistModule::Preservation if p.in_initrd != Some(true) => {
+            PersistModule::Preservation if p.in_initrd == Some(false) => {
                 out.report(
                     p.at,
                     "/etc/machine-id is preserved without inInitrd: systemd reads it in the initrd, \

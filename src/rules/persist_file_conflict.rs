@@ -34,6 +34,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .with_related(w.at, "NixOS writes it because of this");
             continue;
         }
+        if p.module == PersistModule::Preservation && p.in_initrd.is_none() {
+            continue;
+        }
         let early = p.module == PersistModule::Preservation && p.in_initrd == Some(true);
         if USER_DATABASE.contains(&p.path.as_str()) && !early {
             out.report(

@@ -8,10 +8,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         return;
     }
     // Persisting into an ephemeral /home (tmpfs) is legitimate on a normal root.
+    // A persisted path whose filesystem is not known might be on a tmpfs too.
     let any_on_tmpfs = cx.analysis.persisted.iter().any(|p| {
         cx.analysis
             .mount_for(&p.path)
-            .is_some_and(|fs| fs.fs_type.as_str() == Some("tmpfs"))
+            .is_none_or(|fs| fs.fs_type.as_str().is_none_or(|t| t == "tmpfs"))
     });
     if any_on_tmpfs {
         return;
