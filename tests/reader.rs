@@ -65,6 +65,33 @@ fn check_case(dir: &Path) -> Vec<String> {
                 ));
             }
         }
+        // Where each persisted path was written: the line of the literal it came from.
+        if let Some(lines) = e.get("lines").and_then(Value::as_object) {
+            for (path, want) in lines {
+                let at = h
+                    .persistence
+                    .iter()
+                    .flat_map(|r| r.entries.iter())
+                    .find(|x| x.path.as_str() == Some(path))
+                    .and_then(|x| x.path.at.clone());
+                let line = at.map(|l| {
+                    let file = if Path::new(&l.file).is_absolute() {
+                        std::path::PathBuf::from(&l.file)
+                    } else {
+                        std::env::current_dir().unwrap().join(&l.file)
+                    };
+                    let text = std::fs::read_to_string(file).unwrap_or_default();
+                    1 + text[..(l.start as usize).min(text.len())]
+                        .matches('\n')
+                        .count()
+                });
+                if line != want.as_u64().map(|n| n as usize) {
+                    problems.push(format!(
+                        "{name}/{key}: {path} written at line {line:?}, expected {want}"
+                    ));
+                }
+            }
+        }
         if let Some(list) = e.get("users").and_then(Value::as_array) {
             for u in list {
                 let u = u.as_str().unwrap();

@@ -43,7 +43,11 @@ fn mutations(v: &Value, here: String, out: &mut Vec<(String, bool)>) {
                 out.push((format!("{here}/complete"), false));
             }
             for (k, child) in map {
-                mutations(child, format!("{here}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                mutations(
+                    child,
+                    format!("{here}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -73,7 +77,11 @@ fn an_unknown_fact_never_makes_a_finding() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
     let mut fixtures = Vec::new();
     for rule in std::fs::read_dir(&root).unwrap().flatten() {
-        for f in std::fs::read_dir(rule.path()).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(rule.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if f.path().to_string_lossy().ends_with(".facts.json") {
                 fixtures.push(f.path());
             }
@@ -107,13 +115,21 @@ fn an_unknown_fact_never_makes_a_finding() {
             }
         }
     }
-    eprintln!("{tried} facts made unknown over {} fixtures", fixtures.len());
+    eprintln!(
+        "{tried} facts made unknown over {} fixtures",
+        fixtures.len()
+    );
     problems.sort();
     problems.dedup();
     assert!(
         problems.is_empty(),
         "{} findings from unknown facts:\n{}",
         problems.len(),
-        problems.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+        problems
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

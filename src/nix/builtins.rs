@@ -323,7 +323,8 @@ fn int(v: &V) -> Option<i64> {
 /// Deep equality; None when either side is not fully known.
 pub fn equal(ev: &mut Eval, a: &V, b: &V) -> Option<bool> {
     Some(match (&a.kind, &b.kind) {
-        (Val::Unknown, _) | (_, Val::Unknown) | (Val::External(_), _) | (_, Val::External(_)) => {
+        (Val::Unknown | Val::Undefined | Val::External(_), _)
+        | (_, Val::Unknown | Val::Undefined | Val::External(_)) => {
             return None;
         }
         (Val::Null, Val::Null) => true,
@@ -1034,7 +1035,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 };
                 for (k, b) in attrs.map.iter() {
                     let pair = {
-                        let g = apply_to(ev, &a[0], ready(V::str(k, None)));
+                        let g = apply_to(ev, &a[0], ready(V::str(k, b.at)));
                         ev.apply(g, b.value.clone(), None)
                     };
                     if p == MapAttrs2 {
@@ -1045,9 +1046,11 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                             ),
                             None => (None, None),
                         };
+                        let name_at = name.as_ref().and_then(|n| ev.force(n).at);
                         match (name.and_then(|n| key_str(ev, &n)), value) {
                             (Some(n), Some(v)) => {
-                                out.map.insert(n, Binding { value: v, at: b.at });
+                                let at = name_at.or(b.at);
+                                out.map.insert(n, Binding { value: v, at });
                             }
                             _ => out.partial = true,
                         }
@@ -1072,7 +1075,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 let mut items: Vec<Thunk> = attrs
                     .map
                     .iter()
-                    .map(|(k, b)| lazy_apply2(&a[0], ready(V::str(k, None)), b.value.clone()))
+                    .map(|(k, b)| lazy_apply2(&a[0], ready(V::str(k, b.at)), b.value.clone()))
                     .collect();
                 if attrs.partial {
                     items.push(ready(V::unknown()));
@@ -1110,10 +1113,17 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     let nv = pair.as_ref().and_then(|p| {
                         Some((p.get("name")?.value.clone(), p.get("value")?.value.clone()))
                     });
-                    match nv.and_then(|(n, v)| Some((key_str(ev, &n)?, v))) {
-                        // The first definition of a name wins.
-                        Some((k, v)) => {
-                            out.map.entry(k).or_insert(Binding { value: v, at: None });
+                    let nv = nv.map(|(n, v)| {
+                        let at = ev.force(&n).at;
+                        (n, v, at)
+                    });
+                    match nv.and_then(|(n, v, at)| Some((key_str(ev, &n)?, v, at))) {
+                        // The first definition of a name wins; it keeps the span of the name.
+                        Some((k, v, name_at)) => {
+                            out.map.entry(k).or_insert(Binding {
+                                value: v,
+                                at: name_at,
+                            });
                         }
                         None => out.partial = true,
                     }
@@ -1125,7 +1135,12 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         AttrNames | AttrValues => match attrs_of(ev, &a[0]) {
             Some(attrs) => {
                 let mut items: Vec<Thunk> = if p == AttrNames {
-                    attrs.map.keys().map(|k| ready(V::str(k, None))).collect()
+                    // A name keeps the span of the binding it names.
+                    attrs
+                        .map
+                        .iter()
+                        .map(|(k, b)| ready(V::str(k, b.at)))
+                        .collect()
                 } else {
                     attrs.map.values().map(|b| b.value.clone()).collect()
                 };

@@ -22,7 +22,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if written.is_empty() {
             continue;
         }
-        let relative = |p: &str| p.trim_start_matches(&home).trim_start_matches('/').to_string();
+        let relative = |p: &str| {
+            p.trim_start_matches(&home)
+                .trim_start_matches('/')
+                .to_string()
+        };
         for p in &cx.analysis.persisted {
             // A persisted home itself is IMP105's business (it contains a whole tree).
             if p.path == home || !is_at_or_under(&p.path, &home) {
@@ -31,7 +35,8 @@ pub fn check(cx: &Context, out: &mut Sink) {
             // A recursive home.file makes the folder a real directory and links the files
             // inside: a persisted folder there is the case below.
             let recursive = user.files.iter().any(|f| {
-                f.recursive && crate::facts::path::join(&home, &f.target).as_deref() == Some(&*p.path)
+                f.recursive
+                    && crate::facts::path::join(&home, &f.target).as_deref() == Some(&*p.path)
             });
             if let Some(same) = written.iter().find(|w| w.path == p.path && !recursive) {
                 out.report(
@@ -78,7 +83,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 ),
             );
             d.severity = Severity::Warning;
-            d.with_related(first.at, format!("{} is linked by {}", first.path, first.origin));
+            d.with_related(
+                first.at,
+                format!("{} is linked by {}", first.path, first.origin),
+            );
         }
     }
 }

@@ -15,9 +15,13 @@ pub fn check(cx: &Context, out: &mut Sink) {
     };
     // A key only matters when there are secrets to decrypt (sops-nix and agenix do nothing
     // without them); not known whether there are: no finding.
-    let has_secrets =
-        |c: &crate::facts::Collection<Fact<String>>| !c.items.is_empty();
-    if let Some(s) = cx.host.sops.as_ref().filter(|s| has_secrets(&s.secret_paths)) {
+    let has_secrets = |c: &crate::facts::Collection<Fact<String>>| !c.items.is_empty();
+    if let Some(s) = cx
+        .host
+        .sops
+        .as_ref()
+        .filter(|s| has_secrets(&s.secret_paths))
+    {
         keys.extend(s.age_key_file.iter().map(|k| ("sops.age.keyFile", k)));
         keys.extend(
             s.age_ssh_key_paths
@@ -31,7 +35,12 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 .map(|k| ("sops.gnupg.sshKeyPaths", k)),
         );
     }
-    if let Some(a) = cx.host.agenix.as_ref().filter(|a| has_secrets(&a.secret_paths)) {
+    if let Some(a) = cx
+        .host
+        .agenix
+        .as_ref()
+        .filter(|a| has_secrets(&a.secret_paths))
+    {
         keys.extend(a.identity_paths.iter().map(|k| ("age.identityPaths", k)));
     }
     for (option, key) in keys {

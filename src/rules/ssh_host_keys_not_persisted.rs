@@ -25,11 +25,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .chain(cx.host.agenix.iter().map(|a| &a.secret_paths));
         let mut placed = false;
         for c in secrets {
-            placed |= c
-                .items
-                .iter()
-                .any(|p| p.as_str().is_none_or(|p| p == path))
-                || !c.complete;
+            placed |= c.items.iter().any(|p| p.as_str().is_none_or(|p| p == path)) || !c.complete;
         }
         if placed {
             continue;
