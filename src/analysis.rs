@@ -5,6 +5,7 @@
 
 use crate::facts::path::{ancestors, is_at_or_under, normalize};
 use crate::facts::{EntryKind, FileSystem, Host, Loc, PersistModule};
+use crate::timeline::{self, Moment};
 use std::collections::HashMap;
 
 /// NixOS mounts these in the initrd whatever their neededForBoot says (`pathsNeededForBoot`).
@@ -153,11 +154,12 @@ impl<'h> Analysis<'h> {
 
     /// Is this filesystem mounted in the initrd (before activation)?
     pub fn mounted_in_initrd(&self, fs: &FileSystem) -> Option<bool> {
-        let mp = normalize(&fs.mount_point)?;
-        if PATHS_NEEDED_FOR_BOOT.contains(&mp.as_str()) {
-            return Some(true);
-        }
-        fs.needed_for_boot.value
+        timeline::mounted(fs).map(|m| m == Moment::Initrd)
+    }
+
+    /// When a persisted entry appears at its path (see [`timeline`]).
+    pub fn appears(&self, p: &Persisted<'h>) -> Option<Moment> {
+        timeline::appears(p.module, p.kind, &p.path, p.in_initrd)
     }
 
     /// Does this filesystem keep its content across reboots?
@@ -212,6 +214,11 @@ impl<'h> Analysis<'h> {
 
     /// Whether `path` can be read when NixOS activates (creates users, installs secrets).
     pub fn availability(&self, path: &str) -> Availability {
+        self.availability_at(path, timeline::USERS_CREATED)
+    }
+
+    /// Whether `path` can be read at the moment `needed` of boot (see [`timeline`]).
+    pub fn availability_at(&self, path: &str, needed: Moment) -> Availability {
         let Some(path) = normalize(path) else {
             return Availability::Unknown;
         };
@@ -225,7 +232,7 @@ impl<'h> Analysis<'h> {
         };
         match self.is_persistent_fs(fs) {
             None => Availability::Unknown,
-            Some(true) => match self.mounted_in_initrd(fs) {
+            Some(true) => match timeline::in_time(timeline::mounted(fs), needed) {
                 Some(true) => Availability::Early,
                 Some(false) => Availability::Late(format!(
                     "{} is mounted only in stage 2 (no neededForBoot), after activation",
@@ -234,7 +241,7 @@ impl<'h> Analysis<'h> {
                 None => Availability::Unknown,
             },
             Some(false) => match self.covering(&path) {
-                Some(p) => self.persisted_availability(p),
+                Some(p) => self.persisted_availability(p, needed),
                 None if self.persistence_complete => Availability::Missing(format!(
                     "{path} is on the ephemeral {} and is not persisted",
                     fs.mount_point
@@ -252,21 +259,18 @@ impl<'h> Analysis<'h> {
     /// other directories with mount units before local-fs.target, and links files in an
     /// activation step; home-manager's entries come with the user's service.
     pub fn before_activation(&self, p: &Persisted<'h>) -> Option<bool> {
-        match p.module {
-            PersistModule::Preservation => p.in_initrd,
-            PersistModule::Impermanence => {
-                Some(p.kind == EntryKind::Dir && PATHS_NEEDED_FOR_BOOT.contains(&p.path.as_str()))
-            }
-            PersistModule::HomeManager => Some(false),
-        }
+        timeline::in_time(
+            self.appears(p),
+            timeline::USERS_CREATED.min(timeline::ETC_WRITTEN),
+        )
     }
 
     /// When the bind mount or link of a persisted entry exists.
-    fn persisted_availability(&self, p: &Persisted<'h>) -> Availability {
-        let Some(in_initrd) = self.before_activation(p) else {
+    fn persisted_availability(&self, p: &Persisted<'h>, needed: Moment) -> Availability {
+        let Some(in_time) = timeline::in_time(self.appears(p), needed) else {
             return Availability::Unknown;
         };
-        if !in_initrd {
+        if !in_time {
             let how = match (p.module, p.kind) {
                 (PersistModule::Preservation, _) => {
                     "is mounted by preservation only after the initrd (no inInitrd)"
@@ -280,13 +284,16 @@ impl<'h> Analysis<'h> {
             };
             return Availability::Late(format!("{} {how}", p.path));
         }
-        // Mounted in the initrd, so the storage must be there too.
+        // There in time, so its storage must be mounted in time too.
         let Some(storage) = p.storage.as_deref() else {
             return Availability::Unknown;
         };
         match self.mount_for(storage) {
             None => Availability::Unknown,
-            Some(fs) => match (self.is_persistent_fs(fs), self.mounted_in_initrd(fs)) {
+            Some(fs) => match (
+                self.is_persistent_fs(fs),
+                timeline::in_time(timeline::mounted(fs), needed),
+            ) {
                 (Some(true), Some(true)) => Availability::Early,
                 (Some(true), Some(false)) => Availability::Late(format!(
                     "its storage {storage} is on {}, which is mounted only in stage 2 (no neededForBoot)",
@@ -316,9 +323,9 @@ impl<'h> Analysis<'h> {
         self.ephemeral.is_ephemeral() && self.survives_reboot(path) == Some(false)
     }
 
-    /// Why `path` is not readable at activation, when that is known.
-    pub fn not_early_reason(&self, path: &str) -> Option<String> {
-        match self.availability(path) {
+    /// Why `path` is not readable at the moment `needed`, when that is known.
+    pub fn not_early_reason(&self, path: &str, needed: Moment) -> Option<String> {
+        match self.availability_at(path, needed) {
             Availability::Late(r) | Availability::Missing(r) => Some(r),
             _ => None,
         }

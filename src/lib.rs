@@ -17,3 +17,4 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod timeline;

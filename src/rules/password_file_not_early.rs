@@ -8,7 +8,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
             continue;
         };
         let Some(path) = file.as_str() else { continue };
-        let Some(reason) = cx.analysis.not_early_reason(path) else {
+        let Some(reason) = cx
+            .analysis
+            .not_early_reason(path, crate::timeline::USERS_CREATED)
+        else {
             continue;
         };
         let help = match cx.analysis.storage_path(path) {

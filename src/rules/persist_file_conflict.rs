@@ -2,7 +2,7 @@
 
 use super::etc_targets::etc_files;
 use super::{Context, Sink};
-use crate::facts::{EntryKind, PersistModule};
+use crate::facts::EntryKind;
 
 /// Written by NixOS when it creates users, before persisted files are linked.
 const USER_DATABASE: &[&str] = &[
@@ -34,10 +34,13 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .with_related(w.at, "NixOS writes it because of this");
             continue;
         }
-        if p.module == PersistModule::Preservation && p.in_initrd.is_none() {
+        // Present before users are created (preservation's inInitrd) it is written into;
+        // not known when: no finding.
+        let Some(early) =
+            crate::timeline::in_time(cx.analysis.appears(p), crate::timeline::USERS_CREATED)
+        else {
             continue;
-        }
-        let early = p.module == PersistModule::Preservation && p.in_initrd == Some(true);
+        };
         if USER_DATABASE.contains(&p.path.as_str()) && !early {
             out.report(
                 p.at,

@@ -21,7 +21,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
         }
         // Mounted in the initrd, the directory is there when activation writes /etc: nothing
         // is hidden. Not known when: no finding.
-        if cx.analysis.before_activation(p) != Some(false) {
+        if crate::timeline::in_time(cx.analysis.appears(p), crate::timeline::ETC_WRITTEN)
+            != Some(false)
+        {
             continue;
         }
         // Client defaults (ssh_config, ssh_known_hosts) are read by no service at boot, and

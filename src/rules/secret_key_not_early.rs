@@ -56,17 +56,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 .sops
                 .as_ref()
                 .is_some_and(|s| s.use_systemd_activation.is_true());
-        // The unit starts after the activation script has linked persisted files: only
-        // bind-mounted directories can still be missing then.
-        if systemd_unit
-            && cx
-                .analysis
-                .covering(path)
-                .is_some_and(|p| p.kind == crate::facts::EntryKind::File)
-        {
-            continue;
-        }
-        let Some(reason) = cx.analysis.not_early_reason(path) else {
+        // When the key is read: at activation, or in sops-nix's unit (after impermanence has
+        // linked persisted files, before local-fs.target).
+        let needed = crate::timeline::secrets_installed(systemd_unit, false);
+        let Some(reason) = cx.analysis.not_early_reason(path, needed) else {
             continue;
         };
         let storage_hint = cx
