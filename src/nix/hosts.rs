@@ -187,6 +187,16 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
         Selected::Unknown => why = Some(describe_unreadable("the flake's outputs", &outputs)),
         Selected::Missing => {}
     }
+    // clan-core builds a host from each `clan.machines.<name>` of the flake-parts flake (with
+    // `machines/<name>/configuration.nix` when it exists).
+    for (name, spec) in clan_hosts(ev, &outputs, dir) {
+        found_set = true;
+        match hosts.iter_mut().find(|h| h.name.as_deref() == Some(name.as_str())) {
+            Some(h) if h.unreadable.is_some() => *h = spec,
+            Some(_) => {}
+            None => hosts.push(spec),
+        }
+    }
     if let Selected::Found(hive) = ev.select_key(&outputs, "colmena")
         && let Some(attrs) = ev.as_attrs(&hive)
     {
@@ -198,6 +208,39 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
     } else {
         Err(why.unwrap_or_else(|| "the flake has no nixosConfigurations".into()))
     }
+}
+
+/// clan-core's machines, when the outputs come from a flake-parts flake that declares them.
+fn clan_hosts(ev: &mut Eval, outputs: &V, dir: &Path) -> Vec<(String, HostSpec)> {
+    let Val::Config(c) = &outputs.kind else {
+        return Vec::new();
+    };
+    let sys = c.system;
+    let base: Vec<Rc<str>> = vec!["clan".into(), "machines".into()];
+    let (names, _) = ev.config_names(sys, &base);
+    let mut out = Vec::new();
+    for name in names {
+        let mut path = base.clone();
+        path.push(name.clone());
+        let mut modules = vec![ready(V::new(
+            Val::Config(Rc::new(ConfigRef { system: sys, path })),
+            None,
+        ))];
+        let conventional = dir.join("machines").join(&*name).join("configuration.nix");
+        if ev.files.access.kind(&conventional).ok() == Some(crate::access::Kind::File) {
+            modules.push(ready(V::new(Val::Path(Rc::new(conventional)), None)));
+        }
+        out.push((
+            name.to_string(),
+            HostSpec {
+                name: Some(name.to_string()),
+                modules,
+                special_args: Attrs::default(),
+                unreadable: None,
+            },
+        ));
+    }
+    out
 }
 
 fn describe_unreadable(what: &str, v: &V) -> String {
