@@ -85,15 +85,23 @@ pub const USERS_CREATED: Moment = Moment::Activation(Step::Users);
 /// When home-manager activates a user.
 pub const HOME_MANAGER: Moment = Moment::UserServices;
 
-/// When secrets are installed (keys are read): sops-nix with `useSystemdActivation` in its
-/// unit (after activation, before local-fs.target), otherwise at activation; the for-users
-/// variants before users are created.
-pub fn secrets_installed(systemd_unit: bool, for_users: bool) -> Moment {
-    match (systemd_unit, for_users) {
+/// sops-nix orders `sops-install-secrets.service` after local-fs.target from this date on.
+pub const SOPS_UNIT_AFTER_LOCAL_FS: &str = "2026-02-06";
+
+/// When secrets are installed (keys are read): at activation (the for-users variants before
+/// users are created); with sops-nix's `useSystemdActivation`, in its unit, which waits for
+/// local-fs.target only in sops-nix pinned from 2026-02-06 on (None when the pin is not known).
+pub fn secrets_installed(
+    systemd_unit: bool,
+    for_users: bool,
+    sops_date: Option<&str>,
+) -> Option<Moment> {
+    Some(match (systemd_unit, for_users) {
         (_, true) => Moment::Activation(Step::SecretsForUsers),
-        (true, false) => Moment::EarlyUnits,
+        (true, false) if sops_date? < SOPS_UNIT_AFTER_LOCAL_FS => Moment::EarlyUnits,
+        (true, false) => Moment::Services,
         (false, false) => Moment::Activation(Step::Secrets),
-    }
+    })
 }
 
 /// Is something that appears at `appears` there when it is needed at `needed`? None when

@@ -636,6 +636,50 @@ fn systemd_initrd_default_follows_the_nixpkgs_pin() {
 }
 
 #[test]
+fn sops_unit_timing_follows_the_sops_nix_pin() {
+    let lock = |ts: u64| {
+        format!(
+            r#"{{"nodes": {{"root": {{"inputs": {{"sops-nix": "sops-nix"}}}}, "sops-nix": {{"locked": {{"lastModified": {ts}}}, "original": {{"owner": "Mic92", "repo": "sops-nix"}}}}}}, "root": "root", "version": 7}}"#
+        )
+    };
+    let sops = r#"{ ... }: {
+  imports = [ ./base.nix ];
+  sops.useSystemdActivation = true;
+  sops.age.keyFile = "/var/lib/sops/age.key";
+  sops.secrets.wifi = { };
+  environment.persistence."/persist".directories = [ "/var/lib/sops" ];
+}"#;
+    let findings = |ts: u64| {
+        let t = TempDir::with(
+            "sops-pin",
+            &[
+                ("configuration.nix", sops),
+                ("base.nix", BASE),
+                ("flake.lock", &lock(ts)),
+            ],
+        );
+        let mut loaded = impermalint::nix::frontend::load(t.path()).unwrap();
+        lint(&loaded.hosts, &Settings::default(), &mut loaded.sources)
+            .into_iter()
+            .filter(|d| d.code == "IMP205")
+            .map(|d| d.message)
+            .collect::<Vec<_>>()
+    };
+    // Before 2026-02-06 the unit does not wait for local-fs.target: the bind mount is late.
+    let old = findings(1_760_000_000);
+    assert!(
+        old.iter().any(|m| m.contains("/var/lib/sops/age.key")),
+        "{old:?}"
+    );
+    // From then on it does: the key is there.
+    let new = findings(1_780_000_000);
+    assert!(
+        !new.iter().any(|m| m.contains("/var/lib/sops/age.key")),
+        "{new:?}"
+    );
+}
+
+#[test]
 fn nixos_defaults_read_by_configuration_code() {
     // A common pattern: persist whatever host keys openssh uses.
     let h = host(&[(

@@ -449,6 +449,8 @@ pub struct Versions {
     pub preservation: Option<Pin>,
     #[serde(default)]
     pub home_manager: Option<Pin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sops_nix: Option<Pin>,
 }
 
 /// A locked input revision (flake.lock).

@@ -34,9 +34,15 @@ fn project(name: &str, node: &Value) -> Option<&'static str> {
         .and_then(Value::as_str)
         .unwrap_or("");
     let hay = format!("{name} {repo} {url}").to_ascii_lowercase();
-    ["impermanence", "preservation", "home-manager", "nixpkgs"]
-        .into_iter()
-        .find(|p| hay.contains(p))
+    [
+        "impermanence",
+        "preservation",
+        "home-manager",
+        "sops-nix",
+        "nixpkgs",
+    ]
+    .into_iter()
+    .find(|p| hay.contains(p))
 }
 
 /// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
@@ -66,6 +72,7 @@ pub fn read(access: &crate::access::Access, dir: &Path) -> Versions {
             Some("impermanence") => &mut v.impermanence,
             Some("preservation") => &mut v.preservation,
             Some("home-manager") => &mut v.home_manager,
+            Some("sops-nix") => &mut v.sops_nix,
             Some("nixpkgs") if name == "nixpkgs" || v.nixpkgs.is_none() => &mut v.nixpkgs,
             _ => continue,
         };

@@ -191,7 +191,10 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
     // `machines/<name>/configuration.nix` when it exists).
     for (name, spec) in clan_hosts(ev, &outputs, dir) {
         found_set = true;
-        match hosts.iter_mut().find(|h| h.name.as_deref() == Some(name.as_str())) {
+        match hosts
+            .iter_mut()
+            .find(|h| h.name.as_deref() == Some(name.as_str()))
+        {
             Some(h) if h.unreadable.is_some() => *h = spec,
             Some(_) => {}
             None => hosts.push(spec),

@@ -20,7 +20,11 @@ pub fn check(cx: &Context, out: &mut Sink) {
         if systemd == Some(true) {
             out.report(
                 c.text.at.as_ref(),
-                format!("{} is ignored by the systemd initrd (boot.initrd.systemd.enable = true): {what}", c.option),
+                format!(
+                    "{} is not supported by the systemd initrd (boot.initrd.systemd.enable = true): \
+                     current NixOS refuses to build it, older releases ignore it, so {what}",
+                    c.option
+                ),
                 "move the commands into a boot.initrd.systemd.services unit ordered before sysroot.mount"
                     .to_string(),
             );

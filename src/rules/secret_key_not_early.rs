@@ -50,15 +50,26 @@ pub fn check(cx: &Context, out: &mut Sink) {
             "when secrets are installed at activation"
         };
         let Some(path) = key.as_str() else { continue };
-        let systemd_unit = option.starts_with("sops")
-            && cx
-                .host
-                .sops
-                .as_ref()
-                .is_some_and(|s| s.use_systemd_activation.is_true());
+        let systemd_unit = match &cx.host.sops {
+            Some(s) if option.starts_with("sops") => match s.use_systemd_activation.value {
+                Some(v) => v,
+                // Not known how sops-nix installs: not known when the key is read.
+                None => continue,
+            },
+            _ => false,
+        };
         // When the key is read: at activation, or in sops-nix's unit (after impermanence has
         // linked persisted files, before local-fs.target).
-        let needed = crate::timeline::secrets_installed(systemd_unit, false);
+        let sops_date = cx
+            .host
+            .versions
+            .sops_nix
+            .as_ref()
+            .and_then(|p| p.date.as_deref());
+        let Some(needed) = crate::timeline::secrets_installed(systemd_unit, false, sops_date)
+        else {
+            continue;
+        };
         let Some(reason) = cx.analysis.not_early_reason(path, needed) else {
             continue;
         };
