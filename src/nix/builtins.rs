@@ -41,6 +41,7 @@ prims! {
     MkEnableOption 1 "mkEnableOption";
     MkPackageOption 3 "mkPackageOption";
     MkOptionModule 2 "mkRemovedOptionModule" | "mkChangedOptionModule" | "mkMergedOptionModule";
+    MkAliasDefinitions 1 "mkAliasDefinitions";
     AliasModule 3 "mkRenamedOptionModule" | "mkAliasOptionModule" | "mkRenamedOptionModuleWith";
     NixosSystem 1 "nixosSystem";
     // lists
@@ -633,6 +634,20 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         MkPackageOption => V::new(Val::Option(Rc::new(Attrs::default())), at),
         // Option renames and removals only redirect other definitions: an empty module here.
         MkOptionModule => V::attrs(Attrs::default(), at),
+        // mkAliasDefinitions option = mkIf option.isDefined (mkMerge option.definitions).
+        MkAliasDefinitions => {
+            let opt = ev.force(&a[0]);
+            let (Selected::Found(defined), Selected::Found(defs)) = (
+                ev.select_key(&opt, "isDefined"),
+                ev.select_key(&opt, "definitions"),
+            ) else {
+                return unknown();
+            };
+            prop(
+                Prop::If(ready(defined), ready(prop(Prop::Merge(ready(defs)), at))),
+                at,
+            )
+        }
         // mkAliasOptionModule from to (applied to the module arguments): definitions at `from`
         // are definitions at `to`. The module defines `to` as a view of `config.<from>`.
         AliasModule => {

@@ -508,6 +508,10 @@ impl<'f> Eval<'f> {
             let Some(key) = self.attr_name(&attr, env) else {
                 return Selected::Unknown;
             };
+            // Which options exist is not known (nixpkgs and other modules declare them).
+            if probing && matches!(cur.kind, Val::Options(_)) {
+                return Selected::Unknown;
+            }
             if probing
                 && let Val::Attrs(a) = &cur.kind
                 && a.get(&key).is_none()
@@ -557,6 +561,10 @@ impl<'f> Eval<'f> {
                 let (system, mut path) = (c.system, c.path.clone());
                 path.push(key.into());
                 Selected::Found(self.config_value(system, &path))
+            }
+            Val::Options(c) => {
+                let (system, path) = (c.system, c.path.clone());
+                Selected::Found(self.option_attr(system, path, key))
             }
             Val::External(name) => {
                 let base = name.strip_prefix("input:").unwrap_or(name);

@@ -180,7 +180,17 @@ impl<'f> Eval<'f> {
                 value: ready(V::attrs(special, None)),
                 at: None,
             });
-        for name in ["options", "utils"] {
+        args.map.entry("options".into()).or_insert_with(|| Binding {
+            value: ready(V::new(
+                Val::Options(Rc::new(ConfigRef {
+                    system: id,
+                    path: Vec::new(),
+                })),
+                None,
+            )),
+            at: None,
+        });
+        for name in ["utils"] {
             args.map.entry(name.into()).or_insert_with(|| Binding {
                 value: ready(V::unknown()),
                 at: None,
@@ -968,6 +978,32 @@ impl<'f> Eval<'f> {
             out.push((ready(v.clone()), v.at.or(def.at)));
         }
         out
+    }
+
+    /// `options.<path>.<key>`: the option's value, whether it is defined, its definitions;
+    /// any other name is a level further down.
+    pub fn option_attr(&mut self, sys: usize, mut path: Vec<Rc<str>>, key: &str) -> V {
+        match key {
+            "value" => self.config_value(sys, &path),
+            "isDefined" => {
+                let defs = self.config_defs_at(sys, &path);
+                if defs.is_empty() {
+                    V::bool(false)
+                } else if defs.iter().any(|(t, _)| self.force(t).is_unknown()) {
+                    V::unknown()
+                } else {
+                    V::bool(true)
+                }
+            }
+            "definitions" => {
+                let defs = self.config_defs(sys, &path);
+                V::list(defs, None)
+            }
+            _ => {
+                path.push(key.into());
+                V::new(Val::Options(Rc::new(ConfigRef { system: sys, path })), None)
+            }
+        }
     }
 
     /// Where `path` was defined: the first certain definition's binding.

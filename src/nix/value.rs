@@ -37,6 +37,9 @@ pub enum Val {
     Prim(Rc<PrimApp>),
     /// A lazy view of a module system's merged configuration at a path.
     Config(Rc<ConfigRef>),
+    /// The `options` module argument at a path: `.value`, `.isDefined` and `.definitions` read
+    /// the configuration there; any other name goes one level down.
+    Options(Rc<ConfigRef>),
     /// `lib.mkOption { ... }`: its attributes (default, type, ...).
     Option(Rc<Attrs>),
     /// mkIf, mkOverride, mkOrder, mkMerge: module-system properties.
@@ -162,7 +165,9 @@ impl V {
             Val::Str(_) => "string",
             Val::Path(_) => "path",
             Val::List(_) => "list",
-            Val::Attrs(_) | Val::Config(_) | Val::Option(_) | Val::System(_) => "set",
+            Val::Attrs(_) | Val::Config(_) | Val::Option(_) | Val::System(_) | Val::Options(_) => {
+                "set"
+            }
             Val::Lambda(_) | Val::Prim(_) => "lambda",
             Val::Prop(_) => "set",
             Val::External(_) | Val::Undefined | Val::Unknown => "unknown",
