@@ -190,12 +190,10 @@ impl<'f> Eval<'f> {
             )),
             at: None,
         });
-        for name in ["utils"] {
-            args.map.entry(name.into()).or_insert_with(|| Binding {
-                value: ready(V::unknown()),
-                at: None,
-            });
-        }
+        args.map.entry("utils".into()).or_insert_with(|| Binding {
+            value: ready(V::unknown()),
+            at: None,
+        });
         args.map
             .entry("modulesPath".into())
             .or_insert_with(|| Binding {
