@@ -213,6 +213,71 @@ fn hosts_of_a_flake_and_host_filter() {
 }
 
 #[test]
+fn one_finding_per_cause_names_every_host() {
+    let flake = r#"{
+  outputs = { nixpkgs, ... }: let
+    mkHost = name: nixpkgs.lib.nixosSystem { modules = [ ./base.nix ./shared.nix ]; };
+  in { nixosConfigurations = nixpkgs.lib.genAttrs [ "alpha" "beta" "gamma" ] mkHost; };
+}"#;
+    let t = TempDir::with(
+        "one-cause",
+        &[
+            ("flake.nix", flake),
+            ("base.nix", BASE),
+            ("shared.nix", "{ services.openssh.enable = true; }"),
+        ],
+    );
+    let o = run(&["check", "--format", "json"], t.path());
+    let doc = json(&o);
+    let ssh: Vec<_> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "IMP501")
+        .cloned()
+        .collect();
+    assert_eq!(ssh.len(), 1, "{ssh:?}");
+    assert_eq!(ssh[0]["host"], "alpha");
+    assert_eq!(
+        ssh[0]["hosts"],
+        serde_json::json!(["alpha", "beta", "gamma"])
+    );
+    // Every host is reported as read completely.
+    let hosts = doc["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 3);
+    assert!(hosts.iter().all(|h| h["complete"] == true), "{hosts:?}");
+    // Human output shows it once, naming the hosts.
+    let human = stdout(&run(&["check"], t.path()));
+    assert_eq!(human.matches("IMP501").count(), 1, "{human}");
+    assert!(human.contains("on hosts alpha, beta, gamma"), "{human}");
+}
+
+#[test]
+fn incomplete_hosts_are_never_a_bare_no_findings() {
+    let flake = r#"{
+  inputs.mine.url = "github:someone/mine";
+  outputs = { nixpkgs, mine, ... }: {
+    nixosConfigurations.alpha = nixpkgs.lib.nixosSystem { modules = [ ./base.nix mine.nixosModules.default ]; };
+  };
+}"#;
+    let t = TempDir::with("blind", &[("flake.nix", flake), ("base.nix", BASE)]);
+    let o = run(&["check"], t.path());
+    let out = stdout(&o);
+    assert!(out.contains("host alpha was not read fully"), "{out}");
+    assert!(
+        out.contains("`nixosModules.default` of input `mine`") || out.contains("input `mine`"),
+        "{out}"
+    );
+    assert!(out.contains("(1 of 1 host not read fully)"), "{out}");
+    let doc = json(&run(&["check", "--format", "json"], t.path()));
+    assert_eq!(doc["hosts"][0]["complete"], false);
+    assert_eq!(doc["hosts"][0]["unread"][0]["file"], "flake.nix");
+    assert_eq!(doc["hosts"][0]["unread"][0]["line"], 4);
+    let gh = stdout(&run(&["check", "--format", "github"], t.path()));
+    assert!(gh.starts_with("::notice"), "{gh}");
+}
+
+#[test]
 fn inline_suppression() {
     let cfg = BASE.replace(
         r#"directories = [ "/var/log""#,

@@ -960,7 +960,9 @@ impl<'e, 'f> Extractor<'e, 'f> {
             };
             for opt in ["allowOther", "removePrefixDirectory"] {
                 let v = self.get(&join(&p, &[opt]));
-                if !v.is_undefined() {
+                // Set to a known value: an unknown one may come from a block that is not there
+                // at all (`optionalAttrs cond { ... }` with cond unknown).
+                if !v.is_undefined() && !v.is_unknown() {
                     let at = self.loc(v.at).or_else(|| at.clone());
                     legacy_options.push(LegacyOption {
                         name: format!("home.persistence.\"{name}\".{opt}"),
