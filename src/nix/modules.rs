@@ -238,6 +238,7 @@ impl<'f> Eval<'f> {
         let mut queue: Vec<(Thunk, Option<Span>)> =
             roots.into_iter().rev().map(|t| (t, None)).collect();
         let mut seen_files: HashSet<FileId> = HashSet::new();
+        let mut seen_keys: HashSet<String> = HashSet::new();
         let mut budget = MAX_MODULES;
         while let Some((t, import_at)) = queue.pop() {
             if budget == 0 {
@@ -326,6 +327,15 @@ impl<'f> Eval<'f> {
             match &v.kind {
                 Val::Attrs(a) => {
                     let a = a.clone();
+                    // Modules with the same `key` are one module, as in lib/modules.nix.
+                    if let Some(k) = a.get("key").map(|b| b.value.clone()) {
+                        let k = self.force(&k);
+                        if let Some(k) = k.as_str()
+                            && !seen_keys.insert(k.to_string())
+                        {
+                            continue;
+                        }
+                    }
                     if let Some(imports) = a.get("imports") {
                         let list = self.force(&imports.value.clone());
                         match self.as_list(&list) {
