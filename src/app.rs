@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Facts(args) => facts(&args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => crate::lsp::run().map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,8 @@ pub enum Command {
         /// A rule code (IMP101) or name (persist-hides-etc).
         rule: String,
     },
+    /// Run the language server (LSP over stdin and stdout) for editors.
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod facts;
 pub mod knowledge;
+pub mod lsp;
 pub mod nix;
 pub mod report;
 pub mod rules;

@@ -61,6 +61,16 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 
 /// Like [`load`], also reading below the folders in `allow`.
 pub fn load_with(path: &Path, allow: &[PathBuf]) -> Result<Loaded, String> {
+    load_overlay(path, allow, &[])
+}
+
+/// Like [`load_with`], with some files' texts given instead of read (an editor's open buffers).
+/// A given file outside the checked tree is ignored: it is not read from there either.
+pub fn load_overlay(
+    path: &Path,
+    allow: &[PathBuf],
+    overlay: &[(PathBuf, String)],
+) -> Result<Loaded, String> {
     if std::fs::symlink_metadata(path).is_err() {
         return Err(format!("{}: no such file or folder", path.display()));
     }
@@ -70,12 +80,21 @@ pub fn load_with(path: &Path, allow: &[PathBuf]) -> Result<Loaded, String> {
         .build()
         .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
-    pool.install(|| load_in_pool(&normalize_path(path), access))
+    pool.install(|| load_in_pool(&normalize_path(path), access, overlay))
 }
 
-fn load_in_pool(path: &Path, access: Access) -> Result<Loaded, String> {
+fn load_in_pool(
+    path: &Path,
+    access: Access,
+    overlay: &[(PathBuf, String)],
+) -> Result<Loaded, String> {
     let is_dir = access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
     let files = Files::new(access);
+    for (p, text) in overlay {
+        if let Ok(resolved) = files.access.resolve(p) {
+            files.insert_text(&resolved, text);
+        }
+    }
     let (dir, nix_files) = if is_dir {
         (path.to_path_buf(), scan(&files.access, path))
     } else {

@@ -1,6 +1,7 @@
 //! The one line map: byte offsets to 1-based lines and columns (in characters, and in UTF-16 code
 //! units for LSP). CRLF counts as one line break.
 
+#[derive(Debug, Clone)]
 pub struct LineMap {
     starts: Vec<usize>,
 }

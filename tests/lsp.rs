@@ -1,0 +1,253 @@
+//! The language server through the real binary, speaking JSON-RPC over stdio.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: mpsc::Receiver<Value>,
+    next_id: i64,
+}
+
+impl Server {
+    fn start(cwd: &std::path::Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_impermalint"))
+            .arg("lsp")
+            .current_dir(cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                if r.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            messages: rx,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == id)
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message that satisfies `pred` (others are skipped), within 20 s.
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let m = self
+                .messages
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a message from the server in time");
+            if pred(&m) {
+                return m;
+            }
+        }
+    }
+
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+fn uri(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
+}
+
+#[test]
+fn diagnostics_as_you_type_in_utf16_and_a_clean_shutdown() {
+    let t = TempDir::with(
+        "lsp",
+        &[
+            (
+                "configuration.nix",
+                "{ imports = [ ./base.nix ./ssh.nix ]; }\n",
+            ),
+            ("base.nix", BASE),
+        ],
+    );
+    let root = std::fs::canonicalize(t.path()).unwrap();
+    // Non-ASCII before the finding on its line: columns are UTF-16 code units.
+    let ssh = "{ ... }:\n{\n  services.openssh.enable = true;\n  environment.persistence.\"/persist\".directories = [ /* é𝄞 */ \"/etc/ssh\" ];\n}\n";
+    std::fs::write(root.join("ssh.nix"), ssh).unwrap();
+    let mut s = Server::start(&root);
+    let init = s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
+    );
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    s.notify("initialized", json!({}));
+    let ssh_uri = uri(&root.join("ssh.nix"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": ssh_uri, "languageId": "nix", "version": 1, "text": ssh}}),
+    );
+    let diags = s.diagnostics_for(&ssh_uri);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "IMP101")
+        .unwrap_or_else(|| panic!("no IMP101: {diags:?}"));
+    assert_eq!(d["source"], "impermalint");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["range"]["start"]["line"], 3);
+    // `  environment.persistence."/persist".directories = [ /* é𝄞 */ ` is 61 UTF-16 units.
+    let line = ssh.lines().nth(3).unwrap();
+    let col: usize = line[..line.find("\"/etc/ssh\"").unwrap()]
+        .encode_utf16()
+        .count();
+    assert_eq!(d["range"]["start"]["character"], col);
+    assert!(d["relatedInformation"].is_array(), "{d}");
+
+    // Hover on the finding shows the rule's documentation.
+    let hover = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ssh_uri}, "position": d["range"]["start"]}),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(text.contains("IMP101"), "{hover}");
+
+    // An incremental edit that fixes it clears the finding.
+    let start = json!({"line": 3, "character": col});
+    let end = json!({"line": 3, "character": col + "\"/etc/ssh\"".len()});
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ssh_uri, "version": 2},
+               "contentChanges": [{"range": {"start": start, "end": end}, "text": "\"/etc/ssh/ssh_host_ed25519_key\""}]}),
+    );
+    let after = s.diagnostics_for(&ssh_uri);
+    assert!(!after.iter().any(|d| d["code"] == "IMP101"), "{after:?}");
+
+    // Unknown requests get an error, not a crash.
+    let unknown = s.request("textDocument/nothing", json!({}));
+    assert!(unknown["error"].is_object(), "{unknown}");
+
+    let shutdown = s.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    s.notify("exit", Value::Null);
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn an_edit_in_another_file_updates_the_findings() {
+    let t = TempDir::with(
+        "lsp2",
+        &[
+            (
+                "configuration.nix",
+                "{ imports = [ ./base.nix ./persist.nix ./net.nix ]; }\n",
+            ),
+            ("base.nix", BASE),
+            (
+                "persist.nix",
+                "{ environment.persistence.\"/persist\".directories = [ \"/etc/NetworkManager\" ]; }\n",
+            ),
+            ("net.nix", "{ networking.networkmanager.enable = true; }\n"),
+        ],
+    );
+    let root = std::fs::canonicalize(t.path()).unwrap();
+    let mut s = Server::start(&root);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    s.notify("initialized", json!({}));
+    let persist = uri(&root.join("persist.nix"));
+    let net = uri(&root.join("net.nix"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": net, "languageId": "nix", "version": 1,
+               "text": "{ networking.networkmanager.enable = true; }\n"}}),
+    );
+    let diags = s.diagnostics_for(&persist);
+    assert!(diags.iter().any(|d| d["code"] == "IMP101"), "{diags:?}");
+    // Turning NetworkManager off in net.nix clears the finding in persist.nix.
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": net, "version": 2},
+               "contentChanges": [{"text": "{ networking.networkmanager.enable = false; }\n"}]}),
+    );
+    let after = s.diagnostics_for(&persist);
+    assert!(after.is_empty(), "{after:?}");
+    s.request("shutdown", Value::Null);
+    s.notify("exit", Value::Null);
+    assert!(s.child.wait().unwrap().success());
+}
+
+#[test]
+fn malformed_input_and_closed_stdin_end_cleanly() {
+    let t = TempDir::with("lsp3", &[("configuration.nix", BASE)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_impermalint"))
+        .arg("lsp")
+        .current_dir(t.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(b"Content-Length: 5\r\n\r\n{oops");
+    }
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
