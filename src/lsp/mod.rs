@@ -46,7 +46,8 @@ pub fn run() -> Result<(), String> {
     let mut session = Session::new(root, encoding);
     main_loop(&connection, &mut session)?;
     drop(connection);
-    io_threads.join().map_err(|e| format!("i/o: {e}"))?;
+    // The client may close its end first (it quit right after `exit`): that is a normal end.
+    let _ = io_threads.join();
     Ok(())
 }
 
@@ -57,8 +58,11 @@ fn main_loop(connection: &Connection, session: &mut Session) -> Result<(), Strin
                 let Ok(msg) = msg else { return Ok(()) };
                 match msg {
                     Message::Request(req) => {
-                        if connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                            return Ok(());
+                        // After shutdown a client may quit without sending `exit`: that is
+                        // an end too, not an error.
+                        match connection.handle_shutdown(&req) {
+                            Ok(true) | Err(_) => return Ok(()),
+                            Ok(false) => {}
                         }
                         let resp = handle_request(session, req);
                         send(connection, Message::Response(resp));
