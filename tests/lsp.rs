@@ -156,12 +156,44 @@ fn diagnostics_as_you_type_in_utf16_and_a_clean_shutdown() {
     let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
     assert!(text.contains("IMP101"), "{hover}");
 
+    // A quick fix suppresses it with a reason, on the line before.
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": ssh_uri}, "range": d["range"],
+               "context": {"diagnostics": [d]}}),
+    );
+    let edit = &actions["result"][0]["edit"]["changes"][&ssh_uri][0];
+    assert_eq!(edit["range"]["start"]["line"], 3, "{actions}");
+    assert_eq!(
+        edit["newText"], "  # impermalint: allow(IMP101) -- \n",
+        "{actions}"
+    );
+
+    // Applying it clears the finding; taking it out brings the finding back.
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ssh_uri, "version": 2},
+               "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]}),
+    );
+    let suppressed = s.diagnostics_for(&ssh_uri);
+    assert!(
+        !suppressed.iter().any(|d| d["code"] == "IMP101"),
+        "{suppressed:?}"
+    );
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ssh_uri, "version": 3},
+               "contentChanges": [{"range": {"start": {"line": 3, "character": 0}, "end": {"line": 4, "character": 0}}, "text": ""}]}),
+    );
+    let back = s.diagnostics_for(&ssh_uri);
+    assert!(back.iter().any(|d| d["code"] == "IMP101"), "{back:?}");
+
     // An incremental edit that fixes it clears the finding.
     let start = json!({"line": 3, "character": col});
     let end = json!({"line": 3, "character": col + "\"/etc/ssh\"".len()});
     s.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": ssh_uri, "version": 2},
+        json!({"textDocument": {"uri": ssh_uri, "version": 4},
                "contentChanges": [{"range": {"start": start, "end": end}, "text": "\"/etc/ssh/ssh_host_ed25519_key\""}]}),
     );
     let after = s.diagnostics_for(&ssh_uri);

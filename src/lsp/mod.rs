@@ -33,6 +33,7 @@ pub fn run() -> Result<(), String> {
             },
         )),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
         ..Default::default()
     };
     let result = serde_json::json!({
@@ -93,6 +94,12 @@ fn handle_request(session: &mut Session, req: Request) -> Response {
             Ok(p) => Response::new_ok(req.id, session.hover(&p)),
             Err(e) => invalid(req.id, e),
         },
+        "textDocument/codeAction" => {
+            match serde_json::from_value::<lsp::CodeActionParams>(req.params) {
+                Ok(p) => Response::new_ok(req.id, session.code_actions(&p)),
+                Err(e) => invalid(req.id, e),
+            }
+        }
         _ => Response::new_err(
             req.id,
             lsp_server::ErrorCode::MethodNotFound as i32,

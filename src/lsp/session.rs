@@ -168,6 +168,55 @@ impl Session {
         out
     }
 
+    /// Quick fixes for the findings in the requested range: for every one, suppressing it with
+    /// a reason (`# impermalint: allow(CODE) -- `) on the line before.
+    pub fn code_actions(&self, p: &lsp::CodeActionParams) -> Vec<lsp::CodeActionOrCommand> {
+        let Some(path) = convert::path_of(&p.text_document.uri) else {
+            return Vec::new();
+        };
+        let text = match self.docs.get(&path) {
+            Some(d) => d.text.clone(),
+            None => std::fs::read_to_string(&path).unwrap_or_default(),
+        };
+        let mut out = Vec::new();
+        for d in p
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| d.source.as_deref() == Some("impermalint"))
+        {
+            let Some(lsp::NumberOrString::String(code)) = &d.code else {
+                continue;
+            };
+            let line = d.range.start.line;
+            let indent: String = text
+                .lines()
+                .nth(line as usize)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            let at = lsp::Position { line, character: 0 };
+            let edit = lsp::TextEdit {
+                range: lsp::Range { start: at, end: at },
+                new_text: format!("{indent}# impermalint: allow({code}) -- \n"),
+            };
+            let mut changes = HashMap::new();
+            changes.insert(p.text_document.uri.clone(), vec![edit]);
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!("Suppress {code} here (with a reason)"),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                edit: Some(lsp::WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }));
+        }
+        out
+    }
+
     /// The documentation of the rules whose findings are under the cursor.
     pub fn hover(&self, p: &lsp::HoverParams) -> Option<lsp::Hover> {
         let path = convert::path_of(&p.text_document_position_params.text_document.uri)?;
