@@ -159,3 +159,49 @@ fn oversized_file_is_a_finding() {
         loaded.hosts[0].source_errors
     );
 }
+
+/// 100,000-deep nesting of every kind ends quickly (linear time to reject or read), through
+/// the real binary, with an exit status of 0, 1 or 2 and no crash.
+#[test]
+fn deep_nesting_of_every_kind_ends_quickly() {
+    let n = 100_000;
+    let cases: Vec<(&str, String)> = vec![
+        ("lists", format!("{}{}", "[".repeat(n), "]".repeat(n))),
+        (
+            "sets",
+            format!("{}1{}", "{ a = ".repeat(n), "; }".repeat(n)),
+        ),
+        ("parens", format!("{}1{}", "(".repeat(n), ")".repeat(n))),
+        (
+            "lets",
+            format!("{}1{}", "let a = ".repeat(n), "; in a".repeat(n)),
+        ),
+        (
+            "interpolations",
+            format!("{}x{}", "\"${".repeat(n), "}\"".repeat(n)),
+        ),
+        ("applications", format!("{}1", "f ".repeat(n))),
+        ("lambdas", format!("{}1", "x: ".repeat(n))),
+    ];
+    for (name, expr) in cases {
+        let t = TempDir::with(
+            "deep",
+            &[(
+                "configuration.nix",
+                &format!("{{ imports = [ {{ x = {expr}; }} ]; }}"),
+            )],
+        );
+        let start = std::time::Instant::now();
+        let out = run(&["check", "--format", "json"], t.path());
+        let took = start.elapsed();
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1) | Some(2)),
+            "{name}: exit {:?}",
+            out.status.code()
+        );
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{name}: took {took:?}"
+        );
+    }
+}

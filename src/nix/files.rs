@@ -218,8 +218,87 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
     parse_text(resolved, text)
 }
 
+/// Brackets nested deeper than this are refused before parsing: no configuration comes near
+/// it, and the parser's time grows faster than linearly with nesting.
+pub const MAX_NESTING: usize = 1000;
+
+/// The first place where brackets (`[`, `(`, `{`, `${`) nest deeper than [`MAX_NESTING`]: one
+/// linear pass, so any input is rejected in linear time.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'(' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b')' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The first place where more than [`MAX_NESTING`] operands follow each other outside a list
+/// (`f a b c ...`): a chain of applications, as deep as that many brackets to the parser.
+fn long_application(text: &str) -> Option<usize> {
+    use rnix::SyntaxKind::*;
+    let mut offset = 0;
+    let mut run = 0usize;
+    let mut lists = vec![false];
+    for (kind, s) in rnix::tokenize(text) {
+        match kind {
+            TOKEN_WHITESPACE | TOKEN_COMMENT => {}
+            TOKEN_IDENT | TOKEN_INTEGER | TOKEN_FLOAT | TOKEN_URI | TOKEN_PATH_ABS
+            | TOKEN_PATH_REL | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH => {
+                if !lists.last().copied().unwrap_or(false) {
+                    run += 1;
+                    if run > MAX_NESTING {
+                        return Some(offset);
+                    }
+                }
+            }
+            TOKEN_L_BRACK => {
+                lists.push(true);
+                run = 0;
+            }
+            TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                lists.push(false);
+                run = 0;
+            }
+            TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
+                if lists.len() > 1 {
+                    lists.pop();
+                }
+                run = 0;
+            }
+            _ => run = 0,
+        }
+        offset += s.len();
+    }
+    None
+}
+
 /// Parses a file's text.
 fn parse_text(path: PathBuf, text: Arc<str>) -> Parsed {
+    if let Some(at) = too_deep(&text).or_else(|| long_application(&text)) {
+        return Parsed {
+            path,
+            text: text.clone(),
+            green: None,
+            error: Some(FileError {
+                message: format!(
+                    "syntax error: the expression is nested more than {MAX_NESTING} levels deep"
+                ),
+                problem: Problem::Syntax,
+                start: at as u32,
+                end: at as u32 + 1,
+            }),
+            reached: Default::default(),
+        };
+    }
     let parse = rnix::Root::parse(&text);
     let error = parse.errors().first().map(|e| describe(e, &text));
     Parsed {
