@@ -290,7 +290,7 @@ fn parse_text(path: PathBuf, text: Arc<str>) -> Parsed {
             green: None,
             error: Some(FileError {
                 message: format!(
-                    "syntax error: the expression is nested more than {MAX_NESTING} levels deep"
+                    "syntax error: the expression is nested too deeply (more than {MAX_NESTING} levels)"
                 ),
                 problem: Problem::Syntax,
                 start: at as u32,
