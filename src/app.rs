@@ -16,6 +16,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
+/// Rounds of `check --fix` at most.
+const MAX_FIX_PASSES: usize = 20;
+
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check(&args),
@@ -244,6 +247,14 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
             .is_none_or(|at| !settings.is_skipped(Path::new(&at.file)))
     });
     let mut diags = crate::suppress::apply(diags, sources);
+    // A fix is offered only where it applies to the file as it is.
+    for d in &mut diags {
+        if let Some(f) = &d.fix
+            && !crate::fix::applies(f, sources)
+        {
+            d.fix = None;
+        }
+    }
     diags.sort_by_key(|d| (d.sort_key(), d.host.clone()));
     diags.dedup();
     Diagnostic::merge_hosts(diags)
@@ -262,7 +273,40 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let settings = resolve_settings(args, &input_dir(&args.input))?;
     let allow = allowed(&args.input, &settings);
     let mut loaded = load(&args.input, &allow)?;
-    let diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+    let mut diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+    if args.fix || args.diff {
+        let Some(path) = static_path(&args.input) else {
+            return Err(
+                "--fix and --diff work on the static check (a folder or a .nix file)".into(),
+            );
+        };
+        let changes = fix_in_memory(&path, &allow, &settings, &diags, &mut loaded.sources)?;
+        if args.diff {
+            let mut out = std::io::stdout().lock();
+            for c in &changes {
+                write!(out, "{}", c.diff()).map_err(|e| e.to_string())?;
+            }
+            return Ok(if changes.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            });
+        }
+        for c in &changes {
+            c.write()?;
+            eprintln!(
+                "impermalint: fixed {} ({} {})",
+                crate::source::display_path(&c.file),
+                c.fixes,
+                if c.fixes == 1 { "fix" } else { "fixes" }
+            );
+        }
+        if !changes.is_empty() {
+            // Report what remains, read anew.
+            loaded = load(&args.input, &allow)?;
+            diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+        }
+    }
     let coverage = report::Coverage::of(&loaded.hosts);
     let color = args.format == report::Format::Human
         && std::io::stdout().is_terminal()
@@ -288,6 +332,56 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_OK
     })
+}
+
+/// The path of a static check, if that is what the input is.
+fn static_path(input: &InputArgs) -> Option<PathBuf> {
+    if input.facts.is_some() || input.flake.is_some() || input.file.is_some() {
+        return None;
+    }
+    Some(input.path.clone().unwrap_or_else(|| PathBuf::from(".")))
+}
+
+/// Every mechanical fix, applied in memory: one per file and round, the configuration read
+/// again with the edited texts after each round (the other fixes' places move), until none is
+/// left. Returns each changed file with its text before and after.
+fn fix_in_memory(
+    path: &Path,
+    allow: &[PathBuf],
+    settings: &Settings,
+    diags: &[Diagnostic],
+    sources: &mut SourceDb,
+) -> Result<Vec<crate::fix::Change>, String> {
+    let mut texts: std::collections::BTreeMap<String, (String, String, usize)> = Default::default();
+    let mut changes = crate::fix::plan(diags, sources);
+    for _ in 0..MAX_FIX_PASSES {
+        if changes.is_empty() {
+            break;
+        }
+        for c in changes {
+            let entry = texts
+                .entry(c.file.clone())
+                .or_insert_with(|| (c.before.clone(), c.before.clone(), 0));
+            entry.1 = c.after;
+            entry.2 += c.fixes;
+        }
+        let overlay: Vec<(PathBuf, String)> = texts
+            .iter()
+            .map(|(f, (_, now, _))| (PathBuf::from(f), now.clone()))
+            .collect();
+        let mut loaded = crate::nix::frontend::load_overlay(path, allow, &overlay)?;
+        let diags = lint(&loaded.hosts, settings, &mut loaded.sources);
+        changes = crate::fix::plan(&diags, &mut loaded.sources);
+    }
+    Ok(texts
+        .into_iter()
+        .map(|(file, (before, after, fixes))| crate::fix::Change {
+            file,
+            before,
+            after,
+            fixes,
+        })
+        .collect())
 }
 
 fn facts(args: &FactsArgs) -> Result<i32, String> {

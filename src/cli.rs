@@ -86,6 +86,13 @@ pub struct CheckArgs {
     /// Ignore impermalint.toml files.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Apply the mechanical fixes (the editor's quick fixes) to the files, then report what
+    /// remains. A file that would not parse after the edits is left as it is.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show the mechanical fixes as a unified diff, without writing.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -58,6 +58,8 @@ pub struct Diagnostic {
     pub host: Option<String>,
     /// Every host in which the same finding holds at the same place: one cause, one diagnostic.
     pub hosts: Vec<String>,
+    /// The mechanical repair, when there is one (quick fix, `check --fix`).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod facts;
+pub mod fix;
 pub mod knowledge;
 pub mod lsp;
 pub mod nix;

@@ -283,3 +283,52 @@ fn malformed_input_and_closed_stdin_end_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_fix_code_action_clears_its_finding() {
+    let cfg = "{ ... }:\n{\n  imports = [ ./base.nix ];\n  fileSystems.\"/state\" = {\n    device = \"/dev/sdb1\";\n    fsType = \"ext4\";\n  };\n  environment.persistence.\"/state\".directories = [ \"/srv\" ];\n}\n";
+    let t = TempDir::with("lsp-fix", &[("configuration.nix", cfg), ("base.nix", BASE)]);
+    let root = std::fs::canonicalize(t.path()).unwrap();
+    let mut s = Server::start(&root);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    );
+    s.notify("initialized", json!({}));
+    let u = uri(&root.join("configuration.nix"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "nix", "version": 1, "text": cfg}}),
+    );
+    let diags = s.diagnostics_for(&u);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "IMP201")
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let fix = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").contains("neededForBoot"))
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let edits = fix["edit"]["changes"][&u].as_array().unwrap().clone();
+    let changes: Vec<_> = edits
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": changes}),
+    );
+    let after = s.diagnostics_for(&u);
+    assert!(!after.iter().any(|d| d["code"] == "IMP201"), "{after:?}");
+    s.request("shutdown", Value::Null);
+    s.notify("exit", Value::Null);
+    assert!(s.child.wait().unwrap().success());
+}

@@ -188,6 +188,27 @@ impl Session {
             let Some(lsp::NumberOrString::String(code)) = &d.code else {
                 continue;
             };
+            // The mechanical fix, when the finding has one.
+            if let Some(fix) = d.data.as_ref().and_then(|v| v.get("fix"))
+                && let (Some(title), Ok(changes)) = (
+                    fix.get("title").and_then(|t| t.as_str()),
+                    serde_json::from_value::<HashMap<lsp::Url, Vec<lsp::TextEdit>>>(
+                        fix.get("changes").cloned().unwrap_or_default(),
+                    ),
+                )
+            {
+                out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: title.to_string(),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(lsp::WorkspaceEdit {
+                        changes: Some(changes),
+                        ..Default::default()
+                    }),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
             let line = d.range.start.line;
             let indent: String = text
                 .lines()
@@ -268,6 +289,35 @@ fn log_message(typ: lsp::MessageType, message: &str) -> Message {
     ))
 }
 
+/// A fix's edits as a WorkspaceEdit's `changes` (uri → text edits).
+fn fix_edits(
+    f: &crate::fix::Fix,
+    sources: &mut crate::source::SourceDb,
+    enc: Encoding,
+) -> Option<HashMap<lsp::Url, Vec<lsp::TextEdit>>> {
+    let file = match &f.kind {
+        crate::fix::FixKind::SetAttr { def, .. } | crate::fix::FixKind::AddToList { def, .. } => {
+            def.file.clone()
+        }
+        crate::fix::FixKind::ReplaceListItem { at, .. } => at.file.clone(),
+    };
+    let text = sources.get(&file)?.text.to_string();
+    let lines = LineMap::new(&text);
+    let edits = crate::fix::edits(f, &text)?;
+    let uri = convert::uri_of(Path::new(&file))?;
+    let list = edits
+        .iter()
+        .map(|e| lsp::TextEdit {
+            range: lsp::Range {
+                start: convert::position(&text, &lines, e.start, enc),
+                end: convert::position(&text, &lines, e.end, enc),
+            },
+            new_text: e.text.clone(),
+        })
+        .collect();
+    Some(HashMap::from([(uri, list)]))
+}
+
 /// One analysis: the static frontend on the workspace with the open documents, the rules,
 /// and every finding placed in LSP's terms.
 fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation: u64) -> Analysis {
@@ -326,7 +376,14 @@ fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation
                 },
             })
         };
-        if let Some(ld) = convert::diagnostic(d, &text, &lines, enc, &mut place) {
+        if let Some(mut ld) = convert::diagnostic(d, &text, &lines, enc, &mut place) {
+            // The mechanical fix travels with the diagnostic, for codeAction.
+            if let Some(f) = &d.fix
+                && let Some(edits) = fix_edits(f, &mut loaded.sources, enc)
+            {
+                ld.data =
+                    Some(serde_json::json!({ "fix": { "title": f.title, "changes": edits } }));
+            }
             a.by_file
                 .entry(PathBuf::from(&at.file))
                 .or_default()

@@ -24,6 +24,7 @@ pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> V
                 "host": d.host,
                 "hosts": d.hosts,
                 "help": d.help,
+                "fix": d.fix.as_ref().map(|f| &f.title),
                 "related": r.related.iter().map(|x| json!({
                     "file": x.file,
                     "line": x.line,

@@ -15,7 +15,14 @@ pub fn check(cx: &Context, out: &mut Sink) {
     {
         match p.module {
             PersistModule::Preservation if p.in_initrd == Some(false) => {
-                out.report(
+                let fix = p.at.map(|at| crate::fix::Fix {
+                    title: "Preserve /etc/machine-id in the initrd (inInitrd = true)".to_string(),
+                    kind: crate::fix::FixKind::ReplaceListItem {
+                        at: at.clone(),
+                        text: "{ file = \"/etc/machine-id\"; inInitrd = true; }".to_string(),
+                    },
+                });
+                let d = out.report(
                     p.at,
                     "/etc/machine-id is preserved without inInitrd: systemd reads it in the initrd, \
                      finds none, and generates a new id at every boot"
@@ -25,6 +32,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
                      documentation shows)"
                         .to_string(),
                 );
+                d.fix = fix;
                 continue;
             }
             PersistModule::Impermanence => {

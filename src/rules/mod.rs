@@ -157,6 +157,7 @@ impl<'a> Sink<'a> {
             related: Vec::new(),
             host: self.host.map(str::to_string),
             hosts: Vec::new(),
+            fix: None,
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -194,6 +195,21 @@ pub fn list_some(items: &[String]) -> String {
         n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
         _ => shown.join(", "),
     }
+}
+
+/// The fix that adds a mount option to a filesystem's definition.
+pub fn add_mount_option(fs: &crate::facts::FileSystem, option: &str) -> Option<crate::fix::Fix> {
+    Some(crate::fix::Fix {
+        title: format!(
+            "Add \"{option}\" to the options of fileSystems.\"{}\"",
+            fs.mount_point
+        ),
+        kind: crate::fix::FixKind::AddToList {
+            def: fs.at.clone()?,
+            attr: "options",
+            item: option.to_string(),
+        },
+    })
 }
 
 /// Where a finding about a tmpfs mount belongs: the definition that makes it a tmpfs (its

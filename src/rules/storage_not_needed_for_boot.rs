@@ -30,7 +30,18 @@ pub fn check(cx: &Context, out: &mut Sink) {
             continue;
         }
         seen.push(&fs.mount_point);
-        out.report(
+        let fix = fs.at.clone().map(|def| crate::fix::Fix {
+            title: format!(
+                "Add neededForBoot = true to fileSystems.\"{}\"",
+                fs.mount_point
+            ),
+            kind: crate::fix::FixKind::SetAttr {
+                def,
+                attr: "neededForBoot",
+                value: "true".to_string(),
+            },
+        });
+        let d = out.report(
             fs.at.as_ref(),
             format!(
                 "{} holds the persistent storage {} but is not mounted in the initrd (no neededForBoot): \
@@ -40,5 +51,6 @@ pub fn check(cx: &Context, out: &mut Sink) {
             format!("add neededForBoot = true; to fileSystems.\"{}\"", fs.mount_point),
         )
         .with_related(root.at.as_ref(), format!("{} is declared here", root.module.option_name()));
+        d.fix = fix;
     }
 }

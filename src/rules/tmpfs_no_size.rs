@@ -10,7 +10,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
         {
             continue;
         }
-        out.report(
+        let d = out.report(
             super::tmpfs_at(fs),
             format!(
                 "the tmpfs at {} has no size limit: the kernel allows it half of the RAM, and a large \
@@ -19,5 +19,8 @@ pub fn check(cx: &Context, out: &mut Sink) {
             ),
             format!("add a size, for example options = [ \"size=2G\" \"mode=755\" ]; on fileSystems.\"{}\"", fs.mount_point),
         );
+        // A quarter of the RAM: a bound that a root holding only what is not persisted rarely
+        // needs more than.
+        d.fix = super::add_mount_option(fs, "size=25%");
     }
 }

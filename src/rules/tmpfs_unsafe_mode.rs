@@ -27,7 +27,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
                     }
                     _ => continue,
                 };
-                out.report(
+                let d = out.report(
                     super::tmpfs_at(fs),
                     format!(
                         "the tmpfs root {problem}: any user can replace top-level directories, and sshd \
@@ -35,6 +35,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
                     ),
                     "add \"mode=755\" to the options of fileSystems.\"/\"".to_string(),
                 );
+                if mode.is_none() {
+                    d.fix = super::add_mount_option(fs, "mode=755");
+                }
             }
             "/tmp" | "/var/tmp" => {
                 // Without mode= a tmpfs is 1777, which is right for a temporary directory.

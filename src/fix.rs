@@ -1,0 +1,380 @@
+//! Mechanical fixes: what a rule can repair without judgment, as text edits computed on the
+//! file's syntax tree. The LSP's quick fixes and `check --fix` / `--diff` use the same edits.
+//!
+//! A fix only inserts or replaces a literal; it never removes text, so no comment is lost. A fix
+//! whose target is not a literal it can edit (a set built by a function, an option written as
+//! a path) is not offered.
+
+use crate::facts::Loc;
+use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixKind {
+    /// Set `attr = value;` in the set literal that the definition at `def` assigns.
+    SetAttr {
+        def: Loc,
+        attr: &'static str,
+        value: String,
+    },
+    /// Add a string to the list `attr` of the set literal that the definition at `def`
+    /// assigns, creating the attribute when it is absent.
+    AddToList {
+        def: Loc,
+        attr: &'static str,
+        item: String,
+    },
+    /// Replace the literal at `at`, an item of a list, with `text`.
+    ReplaceListItem { at: Loc, text: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub kind: FixKind,
+}
+
+/// One text edit: replace bytes `start..end` of `file` with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edits of a fix on the file's current text, or None when it cannot be applied there.
+pub fn edits(fix: &Fix, text: &str) -> Option<Vec<Edit>> {
+    let (def, file) = match &fix.kind {
+        FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => (def, &def.file),
+        FixKind::ReplaceListItem { at, text: new } => {
+            let parse = rnix::Root::parse(text);
+            if !parse.errors().is_empty() {
+                return None;
+            }
+            // The literal must be an item of a list (not a value inside `{ file = ...; }`).
+            parse.syntax().descendants().find(|n| {
+                let r = n.text_range();
+                u32::from(r.start()) == at.start
+                    && u32::from(r.end()) == at.end
+                    && n.parent()
+                        .is_some_and(|p| p.kind() == rnix::SyntaxKind::NODE_LIST)
+            })?;
+            return Some(vec![Edit {
+                file: at.file.clone(),
+                start: at.start as usize,
+                end: at.end as usize,
+                text: new.clone(),
+            }]);
+        }
+    };
+    let parse = rnix::Root::parse(text);
+    if !parse.errors().is_empty() {
+        return None;
+    }
+    let root = parse.syntax();
+    let apv = root
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|a| {
+            let r = a.syntax().text_range();
+            u32::from(r.start()) == def.start && u32::from(r.end()) == def.end
+        })?;
+    let ast::Expr::AttrSet(set) = apv.value()? else {
+        return None;
+    };
+    let entry = |name: &str| {
+        set.attrpath_values().find(|e| {
+            e.attrpath()
+                .map(|p| p.syntax().text() == name)
+                .unwrap_or(false)
+        })
+    };
+    match &fix.kind {
+        FixKind::SetAttr { attr, value, .. } => {
+            if entry(attr).is_some() {
+                return None;
+            }
+            Some(vec![insert_entry(
+                &set,
+                text,
+                file,
+                &format!("{attr} = {value};"),
+            )?])
+        }
+        FixKind::AddToList { attr, item, .. } => match entry(attr) {
+            Some(e) => {
+                let ast::Expr::List(list) = e.value()? else {
+                    return None;
+                };
+                let close = list
+                    .syntax()
+                    .children_with_tokens()
+                    .filter_map(|t| t.into_token())
+                    .find(|t| t.kind() == rnix::SyntaxKind::TOKEN_R_BRACK)?;
+                let at = usize::from(close.text_range().start());
+                let before = &text[..at];
+                let pad = if before.ends_with(' ') || before.ends_with('\n') {
+                    ""
+                } else {
+                    " "
+                };
+                Some(vec![Edit {
+                    file: file.clone(),
+                    start: at,
+                    end: at,
+                    text: format!("{pad}\"{item}\" "),
+                }])
+            }
+            None => Some(vec![insert_entry(
+                &set,
+                text,
+                file,
+                &format!("{attr} = [ \"{item}\" ];"),
+            )?]),
+        },
+        FixKind::ReplaceListItem { .. } => None,
+    }
+}
+
+/// Inserts a binding before the closing brace of a set literal, on its own line with the
+/// indentation of the set's entries when the set spans lines.
+fn insert_entry(set: &ast::AttrSet, text: &str, file: &str, binding: &str) -> Option<Edit> {
+    let close = set
+        .syntax()
+        .children_with_tokens()
+        .filter_map(|t| t.into_token())
+        .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_R_BRACE)
+        .last()?;
+    let at = usize::from(close.text_range().start());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let own_line = text[line_start..at].trim().is_empty();
+    if own_line {
+        // Indent like the first entry.
+        let indent = set
+            .entries()
+            .next()
+            .map(|e| {
+                let s = usize::from(e.syntax().text_range().start());
+                let ls = text[..s].rfind('\n').map_or(0, |i| i + 1);
+                text[ls..s].to_string()
+            })
+            .filter(|i| i.trim().is_empty())
+            .unwrap_or_else(|| format!("{}  ", &text[line_start..at]));
+        Some(Edit {
+            file: file.to_string(),
+            start: line_start,
+            end: line_start,
+            text: format!("{indent}{binding}\n"),
+        })
+    } else {
+        let pad = if text[..at].ends_with(' ') { "" } else { " " };
+        Some(Edit {
+            file: file.to_string(),
+            start: at,
+            end: at,
+            text: format!("{pad}{binding} "),
+        })
+    }
+}
+
+/// The fixes of a run, gathered per file.
+pub struct Change {
+    pub file: String,
+    pub before: String,
+    pub after: String,
+    pub fixes: usize,
+}
+
+/// The changes the findings' fixes make, per file: each fix applied when its edits do not
+/// overlap another's, and a file kept out when the result would not parse.
+pub fn plan(
+    diags: &[crate::diagnostic::Diagnostic],
+    sources: &mut crate::source::SourceDb,
+) -> Vec<Change> {
+    let mut by_file: std::collections::BTreeMap<String, Vec<&Fix>> = Default::default();
+    for d in diags {
+        if let Some(f) = &d.fix {
+            let file = match &f.kind {
+                FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => &def.file,
+                FixKind::ReplaceListItem { at, .. } => &at.file,
+            };
+            let list = by_file.entry(file.clone()).or_default();
+            if !list.contains(&f) {
+                list.push(f);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (file, fixes) in by_file {
+        let Some(text) = sources.get(&file).map(|f| f.text.to_string()) else {
+            continue;
+        };
+        // One fix a file at a time: the others' places move with it, so the caller reads the
+        // files again and asks again (as `check --fix` does until nothing is left to fix).
+        let mut edits: Vec<Edit> = Vec::new();
+        let mut applied = 0;
+        if let Some(e) = fixes.iter().find_map(|f| edits_of(f, &text)) {
+            edits = e;
+            applied = 1;
+        }
+        let Some(after) = apply(&text, &edits) else {
+            continue;
+        };
+        if applied == 0 || !rnix::Root::parse(&after).errors().is_empty() {
+            continue;
+        }
+        out.push(Change {
+            file,
+            before: text,
+            after,
+            fixes: applied,
+        });
+    }
+    out
+}
+
+fn edits_of(f: &Fix, text: &str) -> Option<Vec<Edit>> {
+    edits(f, text)
+}
+
+/// The file a fix edits.
+pub fn file_of(f: &Fix) -> &str {
+    match &f.kind {
+        FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => &def.file,
+        FixKind::ReplaceListItem { at, .. } => &at.file,
+    }
+}
+
+/// Whether the fix applies to its file as it is now.
+pub fn applies(f: &Fix, sources: &mut crate::source::SourceDb) -> bool {
+    let Some(text) = sources.get(file_of(f)).map(|s| s.text.clone()) else {
+        return false;
+    };
+    edits(f, &text).is_some()
+}
+
+impl Change {
+    /// A unified diff of the change.
+    pub fn diff(&self) -> String {
+        let name = crate::source::display_path(&self.file);
+        similar::TextDiff::from_lines(&self.before, &self.after)
+            .unified_diff()
+            .header(&format!("a/{name}"), &format!("b/{name}"))
+            .to_string()
+    }
+
+    /// Writes the new text atomically (a temporary file in the same folder, then a rename).
+    pub fn write(&self) -> Result<(), String> {
+        let path = std::path::Path::new(&self.file);
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        let tmp = dir.join(format!(
+            ".{}.impermalint-{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let result = std::fs::write(&tmp, &self.after).and_then(|_| {
+            if let Ok(meta) = std::fs::metadata(path) {
+                let _ = std::fs::set_permissions(&tmp, meta.permissions());
+            }
+            std::fs::rename(&tmp, path)
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result.map_err(|e| format!("cannot write {}: {e}", self.file))
+    }
+}
+
+/// Applies edits to a text (edits must not overlap); None when they do.
+pub fn apply(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    for w in sorted.windows(2) {
+        if w[0].end > w[1].start {
+            return None;
+        }
+    }
+    let mut out = text.to_string();
+    for e in sorted.iter().rev() {
+        out.replace_range(e.start..e.end, &e.text);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc_of(text: &str, needle: &str) -> Loc {
+        // The binding that starts with `needle` and ends at its `;`.
+        let start = text.find(needle).unwrap();
+        let parse = rnix::Root::parse(text);
+        let apv = parse
+            .syntax()
+            .descendants()
+            .filter_map(ast::AttrpathValue::cast)
+            .find(|a| usize::from(a.syntax().text_range().start()) == start)
+            .unwrap();
+        let r = apv.syntax().text_range();
+        Loc {
+            file: "f.nix".into(),
+            start: r.start().into(),
+            end: r.end().into(),
+        }
+    }
+
+    #[test]
+    fn sets_an_attribute_on_its_own_line_with_the_entries_indent() {
+        let text = "{\n  fileSystems.\"/persist\" = {\n    device = \"x\"; # keep\n    fsType = \"zfs\";\n  };\n}\n";
+        let fix = Fix {
+            title: "t".into(),
+            kind: FixKind::SetAttr {
+                def: loc_of(text, "fileSystems"),
+                attr: "neededForBoot",
+                value: "true".into(),
+            },
+        };
+        let out = apply(text, &edits(&fix, text).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "{\n  fileSystems.\"/persist\" = {\n    device = \"x\"; # keep\n    fsType = \"zfs\";\n    neededForBoot = true;\n  };\n}\n"
+        );
+        // Already set: nothing to do.
+        assert_eq!(edits(&fix, &out), None);
+    }
+
+    #[test]
+    fn adds_to_a_list_or_creates_it() {
+        let text = "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" ]; }; }";
+        let fix = Fix {
+            title: "t".into(),
+            kind: FixKind::AddToList {
+                def: loc_of(text, "fileSystems"),
+                attr: "options",
+                item: "mode=755".into(),
+            },
+        };
+        let out = apply(text, &edits(&fix, text).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" \"mode=755\" ]; }; }"
+        );
+        let text = "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; }; }";
+        let fix = Fix {
+            title: "t".into(),
+            kind: FixKind::AddToList {
+                def: loc_of(text, "fileSystems"),
+                attr: "options",
+                item: "mode=755".into(),
+            },
+        };
+        let out = apply(text, &edits(&fix, text).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"mode=755\" ]; }; }"
+        );
+    }
+}
