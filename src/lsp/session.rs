@@ -144,6 +144,12 @@ impl Session {
             now.insert(path.clone());
             out.extend(publish(path, diags.clone()));
         }
+        // An open document always hears back, with no findings too.
+        for path in self.docs.keys() {
+            if !now.contains(path) && !self.published.contains(path) {
+                out.extend(publish(path, Vec::new()));
+            }
+        }
         for path in self.published.difference(&now) {
             out.extend(publish(path, Vec::new()));
         }
