@@ -23,7 +23,19 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Facts(args) => facts(&args),
-        Command::Rules => list_rules(),
+        Command::Rules { format } => list_rules(format),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "impermalint", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .map(|()| EXIT_OK)
+                .map_err(|e| format!("cannot write the manual: {e}"))
+        }
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK),
     };
@@ -311,17 +323,25 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let color = args.format == report::Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut stdout = std::io::stdout().lock();
+    let mut buffer: Vec<u8> = Vec::new();
+    let target: &mut dyn Write = match &args.output {
+        Some(_) => &mut buffer,
+        None => &mut std::io::stdout().lock(),
+    };
     report::write(
         args.format,
         &diags,
         &coverage,
         &mut loaded.sources,
-        &mut stdout,
-        color,
+        target,
+        color && args.output.is_none(),
     )
-    .and_then(|_| stdout.flush())
+    .and_then(|_| target.flush())
     .map_err(|e| format!("cannot write the report: {e}"))?;
+    if let Some(path) = &args.output {
+        write_atomically(path, &buffer)?;
+        eprintln!("impermalint: {}", report::human::summary(&diags, &coverage));
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -332,6 +352,26 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_OK
     })
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.impermalint-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The path of a static check, if that is what the input is.
@@ -409,8 +449,26 @@ fn facts(args: &FactsArgs) -> Result<i32, String> {
     Ok(EXIT_OK)
 }
 
-fn list_rules() -> Result<i32, String> {
+fn list_rules(format: crate::cli::RulesFormat) -> Result<i32, String> {
     let mut out = std::io::stdout().lock();
+    if format == crate::cli::RulesFormat::Json {
+        let rules: Vec<serde_json::Value> = rules::ALL
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.severity().as_str(),
+                    "summary": r.summary(),
+                    "documentation": r.doc,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "rules": rules }))
+            .map_err(|e| e.to_string())?;
+        writeln!(out).map_err(|e| e.to_string())?;
+        return Ok(EXIT_OK);
+    }
     for r in rules::ALL {
         writeln!(
             out,

@@ -22,7 +22,11 @@ pub enum Command {
     /// Print the facts impermalint reads from a configuration, as JSON.
     Facts(FactsArgs),
     /// List the rules.
-    Rules,
+    Rules {
+        /// text (a table) or json (one document: code, name, severity, summary, documentation).
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
     /// Print the documentation of a rule (by code or name).
     Explain {
         /// A rule code (IMP101) or name (persist-hides-etc).
@@ -30,6 +34,19 @@ pub enum Command {
     },
     /// Run the language server (LSP over stdin and stdout) for editors.
     Lsp,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -93,6 +110,10 @@ pub struct CheckArgs {
     /// Show the mechanical fixes as a unified diff, without writing.
     #[arg(long)]
     pub diff: bool,
+    /// Write the report to FILE (atomically) instead of stdout; a one-line summary still goes
+    /// to stderr.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -417,3 +417,48 @@ fn unreadable_and_non_utf8_files_are_findings_not_crashes() {
         "{msgs:?}"
     );
 }
+
+#[test]
+fn rules_as_json_completions_man_and_output() {
+    let t = TempDir::with("tools", &[("configuration.nix", BASE)]);
+    let rules: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["rules", "--format", "json"], t.path()))).unwrap();
+    let list = rules["rules"].as_array().unwrap();
+    assert_eq!(list.len(), impermalint::rules::ALL.len());
+    assert!(list.iter().all(|r| {
+        r["documentation"]
+            .as_str()
+            .is_some_and(|d| d.contains("## Why"))
+    }));
+    let bash = stdout(&run(&["completions", "bash"], t.path()));
+    assert!(
+        bash.contains("impermalint") && bash.contains("--allow-path"),
+        "{bash}"
+    );
+    let man = stdout(&run(&["man"], t.path()));
+    assert!(man.contains(".TH") && man.contains("impermalint"), "{man}");
+    // --output: the report in the file, written whole; a summary on stderr.
+    let out = t.path().join("report.json");
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+            ".",
+        ],
+        t.path(),
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(doc["diagnostics"].is_array());
+    assert!(stderr(&o).starts_with("impermalint: "), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".impermalint-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind");
+}
