@@ -258,7 +258,34 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
         d.at.as_ref()
             .is_none_or(|at| !settings.is_skipped(Path::new(&at.file)))
     });
-    let mut diags = crate::suppress::apply(diags, sources);
+    let (mut diags, used) = crate::suppress::apply_tracking(diags, sources);
+    // Allow comments that are malformed, name no rule, or cover nothing (IMP002), in the files
+    // the configuration reads.
+    if let Some(rule) = rules::find("IMP002").filter(|r| settings.is_selected(r)) {
+        let files = files_of(hosts);
+        let ran = |key: &str| {
+            key.eq_ignore_ascii_case("all")
+                || rules::find(key).is_some_and(|r| settings.is_selected(r))
+        };
+        for p in crate::suppress::problems(&files, sources, &used, &ran) {
+            diags.push(Diagnostic {
+                code: rule.code,
+                rule: rule.name,
+                severity: settings.severity_override(rule).unwrap_or(rule.severity()),
+                message: p.message,
+                help: Some("write `# impermalint: allow(CODE) -- reason` on the line before the finding, or remove the comment".to_string()),
+                at: Some(crate::facts::Loc {
+                    file: p.file,
+                    start: p.start as u32,
+                    end: p.end as u32,
+                }),
+                related: Vec::new(),
+                host: None,
+                hosts: Vec::new(),
+                fix: None,
+            });
+        }
+    }
     // A fix is offered only where it applies to the file as it is.
     for d in &mut diags {
         if let Some(f) = &d.fix
@@ -372,6 +399,31 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Every file the hosts' facts name (where something the rules read is defined).
+fn files_of(hosts: &[Host]) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let (Some(serde_json::Value::String(f)), true) =
+                    (map.get("file"), map.contains_key("start"))
+                {
+                    out.insert(f.clone());
+                }
+                map.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for h in hosts {
+        if let Ok(v) = serde_json::to_value(h) {
+            walk(&v, &mut out);
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The path of a static check, if that is what the input is.

@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use rnix::SyntaxKind;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const MARKER: &str = "impermalint:";
 
@@ -26,15 +26,24 @@ fn allowed_on(line: &str) -> Option<Vec<String>> {
     )
 }
 
-/// Comment lines directly above the line holding `offset`, nearest first.
-fn comments_above(text: &str, offset: usize) -> impl Iterator<Item = &str> {
+/// Comment lines directly above the line holding `offset`, nearest first, with the offset where
+/// each line starts.
+fn comments_above(text: &str, offset: usize) -> Vec<(usize, &str)> {
     let line_start = text[..offset.min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    text[..line_start]
-        .lines()
-        .rev()
-        .take_while(|l| l.trim_start().starts_with('#'))
+    let mut out = Vec::new();
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[start..end - 1].trim_end_matches('\r');
+        if !line.trim_start().starts_with('#') {
+            break;
+        }
+        out.push((start, line));
+        end = start;
+    }
+    out
 }
 
 fn names(codes: &[String], d: &Diagnostic) -> bool {
@@ -62,8 +71,18 @@ fn enclosing_bindings(root: &rnix::SyntaxNode, start: usize) -> Vec<usize> {
 /// Drops the findings an allow comment covers. Only files that contain an allow comment are
 /// parsed, each once.
 pub fn apply(diags: Vec<Diagnostic>, db: &mut SourceDb) -> Vec<Diagnostic> {
+    apply_tracking(diags, db).0
+}
+
+/// Like [`apply`], also returning the allow comments that covered a finding (file, offset of
+/// the comment's line).
+pub fn apply_tracking(
+    diags: Vec<Diagnostic>,
+    db: &mut SourceDb,
+) -> (Vec<Diagnostic>, HashSet<(String, usize)>) {
     let mut trees: HashMap<String, Option<rnix::SyntaxNode>> = HashMap::new();
-    diags
+    let mut used: HashSet<(String, usize)> = HashSet::new();
+    let kept = diags
         .into_iter()
         .filter(|d| {
             let Some(at) = &d.at else { return true };
@@ -83,13 +102,95 @@ pub fn apply(diags: Vec<Diagnostic>, db: &mut SourceDb) -> Vec<Diagnostic> {
             if let Some(root) = tree {
                 places.extend(enclosing_bindings(root, start));
             }
-            !places.iter().any(|&p| {
+            let hit = places.iter().find_map(|&p| {
                 comments_above(text, p)
-                    .filter_map(allowed_on)
-                    .any(|c| names(&c, d))
-            })
+                    .into_iter()
+                    .find(|(_, line)| allowed_on(line).is_some_and(|c| names(&c, d)))
+                    .map(|(start, _)| start)
+            });
+            match hit {
+                Some(start) => {
+                    used.insert((at.file.clone(), start));
+                    false
+                }
+                None => true,
+            }
         })
-        .collect()
+        .collect();
+    (kept, used)
+}
+
+/// A problem with an allow comment: unused, naming no rule, or not of the right form.
+pub struct Problem {
+    pub file: String,
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+/// The allow comments of `files` that are malformed, name an unknown rule, or (for rules that
+/// ran) covered no finding.
+pub fn problems(
+    files: &[String],
+    db: &mut SourceDb,
+    used: &HashSet<(String, usize)>,
+    ran: &dyn Fn(&str) -> bool,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for file in files {
+        let Some(f) = db.get(file) else { continue };
+        let text = f.text.clone();
+        if !text.contains(MARKER) {
+            continue;
+        }
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let here = start;
+            start += line.len();
+            let content = line.trim_end_matches(['\n', '\r']);
+            let trimmed = content.trim_start();
+            let Some(comment) = trimmed.strip_prefix('#') else {
+                continue;
+            };
+            if !comment.trim_start().starts_with(MARKER) {
+                continue;
+            }
+            let col = content.len() - trimmed.len();
+            let place = |message: String| Problem {
+                file: file.clone(),
+                start: here + col,
+                end: here + content.len(),
+                message,
+            };
+            let Some(codes) = allowed_on(content) else {
+                out.push(place(
+                    "this impermalint comment is not `# impermalint: allow(CODE) -- reason`: it suppresses nothing"
+                        .to_string(),
+                ));
+                continue;
+            };
+            let unknown: Vec<&String> = codes
+                .iter()
+                .filter(|c| !c.eq_ignore_ascii_case("all") && crate::rules::find(c).is_none())
+                .collect();
+            if !unknown.is_empty() {
+                let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+                out.push(place(format!(
+                    "the suppression names {}, which is no rule (see `impermalint rules`)",
+                    names.join(", ")
+                )));
+                continue;
+            }
+            let all_ran = codes.iter().all(|c| ran(c));
+            if all_ran && !used.contains(&(file.clone(), here)) {
+                out.push(place(format!(
+                    "the suppression of {} covers no finding: remove it",
+                    codes.join(", ")
+                )));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod service_state_not_persisted;
 mod ssh_host_keys_not_persisted;
 mod storage_not_needed_for_boot;
 mod storage_on_ephemeral_root;
+mod suppression_problem;
 mod tmpfs_no_size;
 mod tmpfs_unsafe_mode;
 mod user_without_password;
@@ -90,6 +91,7 @@ macro_rules! rules {
 
 rules! {
     "IMP001" "parse-error" parse_error,
+    "IMP002" "suppression-problem" suppression_problem,
     "IMP101" "persist-hides-etc" persist_hides_etc,
     "IMP102" "persist-hides-home-file" persist_hides_home_file,
     "IMP103" "persist-file-conflict" persist_file_conflict,
