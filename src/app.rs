@@ -366,7 +366,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     .and_then(|_| target.flush())
     .map_err(|e| format!("cannot write the report: {e}"))?;
     if let Some(path) = &args.output {
-        write_atomically(path, &buffer)?;
+        crate::source::write_atomically(path, &buffer)?;
         eprintln!("impermalint: {}", report::human::summary(&diags, &coverage));
     }
     let threshold = match args.fail_on {
@@ -379,26 +379,6 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_OK
     })
-}
-
-/// Writes a file whole or not at all: a temporary file beside it, then a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.impermalint-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Every file the hosts' facts name (where something the rules read is defined).

@@ -266,25 +266,7 @@ impl Change {
 
     /// Writes the new text atomically (a temporary file in the same folder, then a rename).
     pub fn write(&self) -> Result<(), String> {
-        let path = std::path::Path::new(&self.file);
-        let dir = path.parent().unwrap_or(std::path::Path::new("."));
-        let tmp = dir.join(format!(
-            ".{}.impermalint-{}",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let result = std::fs::write(&tmp, &self.after).and_then(|_| {
-            if let Ok(meta) = std::fs::metadata(path) {
-                let _ = std::fs::set_permissions(&tmp, meta.permissions());
-            }
-            std::fs::rename(&tmp, path)
-        });
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map_err(|e| format!("cannot write {}: {e}", self.file))
+        crate::source::write_atomically(std::path::Path::new(&self.file), self.after.as_bytes())
     }
 }
 

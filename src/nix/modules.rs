@@ -956,19 +956,10 @@ impl<'f> Eval<'f> {
     /// The definitions of `path` as values (for submodules evaluated as module systems of their
     /// own, such as home-manager.users.<name>). Definitions under a false mkIf are left out.
     pub fn config_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<Thunk> {
-        let defs = self.defs_at(sys, path);
-        let mut out = Vec::new();
-        for (def, v) in defs.iter() {
-            if def
-                .conds
-                .iter()
-                .any(|c| self.force(c).as_bool() == Some(false))
-            {
-                continue;
-            }
-            out.push(ready(v.clone()));
-        }
-        out
+        self.config_defs_at(sys, path)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
     }
 
     /// Like [`Eval::config_defs`], with where each definition was written.
