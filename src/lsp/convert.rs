@@ -36,19 +36,18 @@ impl Encoding {
 
 /// A byte offset in `text` as an LSP position.
 pub fn position(text: &str, lines: &LineMap, offset: usize, enc: Encoding) -> lsp::Position {
+    // Clamped to the text and to a character boundary: a stale offset must not panic.
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let p = lines.position(text, offset);
     let character = match enc {
         Encoding::Utf16 => p.utf16_column,
         Encoding::Utf8 => {
             // Bytes from the start of the line.
-            let line_start = text[..offset.min(text.len())]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let mut end = offset.min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            text[line_start..end].trim_end_matches('\r').len()
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            text[line_start..offset].trim_end_matches('\r').len()
         }
     };
     lsp::Position {
@@ -145,6 +144,17 @@ pub fn diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_inside_a_character_or_past_the_end_do_not_panic() {
+        let text = "é𝄞\n";
+        let lines = LineMap::new(text);
+        for o in 0..text.len() + 3 {
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                let _ = position(text, &lines, o, enc);
+            }
+        }
+    }
 
     #[test]
     fn positions_round_trip_in_both_encodings() {

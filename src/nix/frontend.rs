@@ -24,9 +24,26 @@ const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".direnv", "resul
 /// All .nix files below `dir` that lie inside the checked tree (symlinked folders are not
 /// followed, so there are no loops; a linked file that resolves outside is left out).
 pub fn scan(access: &Access, dir: &Path) -> Vec<PathBuf> {
+    scan_bounded(access, dir).unwrap_or_default()
+}
+
+/// Folders a scan visits at the most: a configuration is far smaller; pointing the checker at
+/// `/` or a home folder must end with a clear error, not walk the machine.
+pub const MAX_SCANNED_DIRS: usize = 100_000;
+
+/// Like [`scan`], or an error when the tree is larger than [`MAX_SCANNED_DIRS`] folders.
+pub fn scan_bounded(access: &Access, dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    let mut visited = 0usize;
     while let Some(d) = stack.pop() {
+        visited += 1;
+        if visited > MAX_SCANNED_DIRS {
+            return Err(format!(
+                "{}: more than {MAX_SCANNED_DIRS} folders below it; check the configuration's own folder",
+                dir.display()
+            ));
+        }
         let Ok(entries) = access.read_dir(&d) else {
             continue;
         };
@@ -51,7 +68,7 @@ pub fn scan(access: &Access, dir: &Path) -> Vec<PathBuf> {
         }
     }
     out.sort();
-    out
+    Ok(out)
 }
 
 /// Reads the configuration at `path` (a folder or a .nix file), confined to its tree.
@@ -96,7 +113,7 @@ fn load_in_pool(
         }
     }
     let (dir, nix_files) = if is_dir {
-        (path.to_path_buf(), scan(&files.access, path))
+        (path.to_path_buf(), scan_bounded(&files.access, path)?)
     } else {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         (dir, vec![path.to_path_buf()])
