@@ -465,3 +465,85 @@ fn rules_as_json_completions_man_and_output() {
         .collect();
     assert!(left.is_empty(), "temporary files left behind");
 }
+
+#[test]
+fn sarif_uris_fingerprints_and_related_locations() {
+    let persist =
+        "{ environment.persistence.\"/persist\".directories = [ \"/etc/NetworkManager\" ]; }\n";
+    let t = TempDir::with(
+        "sarif",
+        &[
+            (
+                "configuration.nix",
+                "{ imports = [ ./base.nix \"${./.}/dir with space/é%.nix\" ./net.nix ]; }\n",
+            ),
+            ("base.nix", BASE),
+            ("dir with space/é%.nix", persist),
+            ("net.nix", "{ networking.networkmanager.enable = true; }\n"),
+        ],
+    );
+    let sarif = |t: &TempDir| -> serde_json::Value {
+        serde_json::from_str(&stdout(&run(
+            &["check", "--format", "sarif", "."],
+            t.path(),
+        )))
+        .unwrap()
+    };
+    let doc = sarif(&t);
+    let run0 = &doc["runs"][0];
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    assert!(
+        run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    let result = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "IMP101")
+        .unwrap_or_else(|| panic!("{doc}"))
+        .clone();
+    let loc = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "dir%20with%20space/%C3%A9%25.nix");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["physicalLocation"]["artifactLocation"]["uri"] == "net.nix"),
+        "{result}"
+    );
+    let rule = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "IMP101")
+        .unwrap()
+        .clone();
+    assert_ne!(
+        rule["fullDescription"]["text"],
+        rule["shortDescription"]["text"]
+    );
+    // The fingerprint holds across runs and an edit elsewhere in the file.
+    let fp = result["partialFingerprints"]["impermalint/v1"].clone();
+    assert!(fp.is_string());
+    t.write(
+        "dir with space/é%.nix",
+        &format!("# a comment above\n\n{persist}"),
+    );
+    let again = sarif(&t);
+    let r2 = again["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "IMP101")
+        .unwrap()
+        .clone();
+    assert_eq!(r2["partialFingerprints"]["impermalint/v1"], fp);
+    assert_ne!(
+        r2["locations"][0]["physicalLocation"]["region"]["startLine"],
+        result["locations"][0]["physicalLocation"]["region"]["startLine"]
+    );
+}
