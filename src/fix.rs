@@ -195,11 +195,7 @@ pub fn plan(
     let mut by_file: std::collections::BTreeMap<String, Vec<&Fix>> = Default::default();
     for d in diags {
         if let Some(f) = &d.fix {
-            let file = match &f.kind {
-                FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => &def.file,
-                FixKind::ReplaceListItem { at, .. } => &at.file,
-            };
-            let list = by_file.entry(file.clone()).or_default();
+            let list = by_file.entry(file_of(f).to_string()).or_default();
             if !list.contains(&f) {
                 list.push(f);
             }
@@ -212,30 +208,23 @@ pub fn plan(
         };
         // One fix a file at a time: the others' places move with it, so the caller reads the
         // files again and asks again (as `check --fix` does until nothing is left to fix).
-        let mut edits: Vec<Edit> = Vec::new();
-        let mut applied = 0;
-        if let Some(e) = fixes.iter().find_map(|f| edits_of(f, &text)) {
-            edits = e;
-            applied = 1;
-        }
-        let Some(after) = apply(&text, &edits) else {
+        let Some(e) = fixes.iter().find_map(|f| edits(f, &text)) else {
             continue;
         };
-        if applied == 0 || !rnix::Root::parse(&after).errors().is_empty() {
+        let Some(after) = apply(&text, &e) else {
+            continue;
+        };
+        if !rnix::Root::parse(&after).errors().is_empty() {
             continue;
         }
         out.push(Change {
             file,
             before: text,
             after,
-            fixes: applied,
+            fixes: 1,
         });
     }
     out
-}
-
-fn edits_of(f: &Fix, text: &str) -> Option<Vec<Edit>> {
-    edits(f, text)
 }
 
 /// The file a fix edits.

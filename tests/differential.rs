@@ -6,6 +6,8 @@
 //! Needs `nix-instantiate` (CI installs Debian's nix-bin). Without it the test says so loudly
 //! and does not run; with `CI` set it fails instead.
 
+mod common;
+
 use impermalint::nix::expr::eval_to_json;
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -23,25 +25,6 @@ fn expressions() -> Vec<String> {
         .map(|e| e.trim().to_string())
         .filter(|e| !e.is_empty())
         .collect()
-}
-
-fn nix_available() -> bool {
-    let found = Command::new("nix-instantiate")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!(
-            "\n*** nix-instantiate is not installed: the differential tests against Nix DO NOT RUN ***\n"
-        );
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install nix (nix-bin) for the differential tests"
-        );
-    }
-    found
 }
 
 /// Nix's answers, all in one evaluation (a list of the expressions).
@@ -75,7 +58,7 @@ fn nix_values(exprs: &[String]) -> Vec<Value> {
 
 #[test]
 fn evaluator_agrees_with_nix() {
-    if !nix_available() {
+    if !common::tool_available("nix-instantiate", "the differential tests against Nix") {
         return;
     }
     let exprs = expressions();

@@ -6,26 +6,9 @@ mod common;
 use common::*;
 use std::process::{Command, Stdio};
 
-fn nvim_available() -> bool {
-    let found = Command::new("nvim")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("\n*** nvim is not installed: the Neovim LSP test DOES NOT RUN ***\n");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install neovim for the editor test"
-        );
-    }
-    found
-}
-
 #[test]
 fn neovim_shows_the_findings_on_their_lines() {
-    if !nvim_available() {
+    if !tool_available("nvim", "the Neovim LSP test") {
         return;
     }
     let ssh = "{ ... }:\n{\n  services.openssh.enable = true;\n  environment.persistence.\"/persist\".directories = [ \"/etc/ssh\" ];\n}\n";

@@ -301,12 +301,7 @@ fn fix_edits(
     sources: &mut crate::source::SourceDb,
     enc: Encoding,
 ) -> Option<HashMap<lsp::Url, Vec<lsp::TextEdit>>> {
-    let file = match &f.kind {
-        crate::fix::FixKind::SetAttr { def, .. } | crate::fix::FixKind::AddToList { def, .. } => {
-            def.file.clone()
-        }
-        crate::fix::FixKind::ReplaceListItem { at, .. } => at.file.clone(),
-    };
+    let file = crate::fix::file_of(f).to_string();
     let text = sources.get(&file)?.text.to_string();
     let lines = LineMap::new(&text);
     let edits = crate::fix::edits(f, &text)?;

@@ -88,3 +88,22 @@ pub const BASE: &str = r#"{ ... }:
   users.mutableUsers = false;
 }
 "#;
+
+/// Whether `tool` is installed. Without it a test says so loudly and does not run; under CI
+/// (where `.ci/run` installs it) that is a failure instead.
+pub fn tool_available(tool: &str, what: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        eprintln!("\n*** {tool} is not installed: {what} DO NOT RUN ***\n");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install {tool} for {what}"
+        );
+    }
+    found
+}
