@@ -12,6 +12,12 @@ linter reported), hosts read completely, unread items by kind, crashes (exit sta
 0 or 1, or output that is not the JSON report), and time. The column `-inp` counts the hosts
 read completely but for modules from flake inputs (code the static reader never sees). With --errors it writes every
 error-level finding (repository, code, file:line, host, message) for reading by hand.
+
+With --inputs DIR (a folder of checkouts of flake inputs, named `owner+name`, or
+`owner+name@<first 8 hex of the commit>` when several commits are needed) each root input of a
+repository's flake.lock that has a checkout there is passed as `--input NAME=DIR`, as a user's
+machine with the inputs in its Nix store would read them (`--inputs-from-store`). Without it,
+modules of inputs are blind spots.
 """
 import argparse
 import collections
@@ -62,7 +68,33 @@ def unread_kind(what):
     return "other"
 
 
-def run_one(binary, src, row, errors):
+def input_flags(path, inputs):
+    """`--input NAME=DIR` for each root input of the lock with a checkout in `inputs`."""
+    if not inputs:
+        return []
+    try:
+        with open(os.path.join(path, "flake.lock")) as f:
+            lock = json.load(f)
+    except (OSError, ValueError):
+        return []
+    nodes = lock.get("nodes", {})
+    flags = []
+    for name, key in nodes.get(lock.get("root", "root"), {}).get("inputs", {}).items():
+        if not isinstance(key, str):
+            continue
+        locked = nodes.get(key, {}).get("locked", {})
+        owner, repo, rev = locked.get("owner"), locked.get("repo"), locked.get("rev") or ""
+        if not owner or not repo:
+            continue
+        for folder in (f"{owner}+{repo}@{rev[:8]}", f"{owner}+{repo}"):
+            candidate = os.path.join(inputs, folder)
+            if os.path.isdir(candidate):
+                flags += ["--input", f"{name}={candidate}"]
+                break
+    return flags
+
+
+def run_one(binary, src, row, errors, inputs=None):
     name = row["repo"].replace("/", "+")
     path = os.path.join(src, name)
     result = {"repo": row["repo"], "declared": len(row["hosts"]), "found": 0,
@@ -73,7 +105,8 @@ def run_one(binary, src, row, errors):
         return result
     start = time.monotonic()
     try:
-        proc = subprocess.run([binary, "check", "--format", "json", "--no-config", path],
+        proc = subprocess.run([binary, "check", "--format", "json", "--no-config", path]
+                              + input_flags(path, inputs),
                               capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         result["crash"] = "timeout"
@@ -123,6 +156,7 @@ def main():
     ap.add_argument("--list", default=os.path.join(HERE, "repos.tsv"))
     ap.add_argument("--errors", help="write every error-level finding here")
     ap.add_argument("--only", nargs="*", help="only these owner/name")
+    ap.add_argument("--inputs", help="folder of checkouts of flake inputs, named owner+name")
     args = ap.parse_args()
     rows = load_list(args.list)
     if args.only:
@@ -132,7 +166,7 @@ def main():
     unread = collections.Counter()
     print(f"{'repository':<34} {'decl':>4} {'found':>5} {'full':>4} {'-inp':>4} {'err':>4} {'warn':>4} {'time':>6}  notes")
     for row in rows:
-        r = run_one(os.path.abspath(args.bin), args.src, row, errors)
+        r = run_one(os.path.abspath(args.bin), args.src, row, errors, args.inputs)
         for k in ("declared", "found", "complete", "but_inputs", "errors", "warnings"):
             totals[k] += r[k]
         totals["seconds"] += r["seconds"]

@@ -4,6 +4,7 @@
 use crate::cli::{CheckArgs, Cli, Command, FactsArgs, FailOn, InputArgs};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{FactsDocument, Host, SCHEMA_VERSION};
+use crate::nix::inputs::{InputOptions, ReadOptions};
 use crate::report;
 use crate::rules;
 use crate::settings::{self, Settings};
@@ -128,7 +129,8 @@ fn map_locations(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
     }
 }
 
-fn load(input: &InputArgs, allow: &[PathBuf]) -> Result<Loaded, String> {
+fn load(input: &InputArgs, read: &ReadOptions) -> Result<Loaded, String> {
+    let allow = read.allow.as_slice();
     let mut loaded = match &input.facts {
         Some(path) => {
             let mut doc = read_facts(path)?;
@@ -160,7 +162,7 @@ fn load(input: &InputArgs, allow: &[PathBuf]) -> Result<Loaded, String> {
                 (None, Some(file)) => crate::eval::load_file(file, &opts)?,
                 (None, None) => {
                     let path = input.path.clone().unwrap_or_else(|| PathBuf::from("."));
-                    crate::nix::frontend::load_with(&path, allow)?
+                    crate::nix::frontend::load_with(&path, read)?
                 }
             }
         }
@@ -214,25 +216,37 @@ fn input_dir(input: &InputArgs) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), local)
 }
 
-/// The folders besides the checked tree that may be read: `--allow-path` and the config
-/// file's `allow-path` (said on stderr, since a config file in a pull request could name one).
-fn allowed(input: &InputArgs, settings: &Settings) -> Vec<PathBuf> {
+/// What may be read besides the checked tree: `--allow-path`, `--input`,
+/// `--inputs-from-store` and the config file's `allow-path` and `inputs-from-store` (said on
+/// stderr, since a config file in a pull request could set them).
+fn read_options(input: &InputArgs, settings: &Settings) -> ReadOptions {
+    let from = settings
+        .source
+        .as_deref()
+        .map_or_else(String::new, |s| s.display().to_string());
     for p in &settings.allow_path {
         eprintln!(
-            "impermalint: also reading below {} (allow-path in {})",
-            p.display(),
-            settings
-                .source
-                .as_deref()
-                .map_or_else(String::new, |s| s.display().to_string())
+            "impermalint: also reading below {} (allow-path in {from})",
+            p.display()
         );
     }
-    input
-        .allow_path
-        .iter()
-        .chain(&settings.allow_path)
-        .cloned()
-        .collect()
+    if settings.inputs_from_store && !input.inputs_from_store {
+        eprintln!(
+            "impermalint: reading flake inputs from the Nix store (inputs-from-store in {from})"
+        );
+    }
+    ReadOptions {
+        allow: input
+            .allow_path
+            .iter()
+            .chain(&settings.allow_path)
+            .cloned()
+            .collect(),
+        inputs: InputOptions {
+            overrides: input.inputs.clone(),
+            from_store: input.inputs_from_store || settings.inputs_from_store,
+        },
+    }
 }
 
 fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
@@ -310,8 +324,8 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         return Err(format!("unknown rule `{key}` (see `impermalint rules`)"));
     }
     let settings = resolve_settings(args, &input_dir(&args.input))?;
-    let allow = allowed(&args.input, &settings);
-    let mut loaded = load(&args.input, &allow)?;
+    let opts = read_options(&args.input, &settings);
+    let mut loaded = load(&args.input, &opts)?;
     let mut diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
     if args.fix || args.diff {
         let Some(path) = static_path(&args.input) else {
@@ -319,7 +333,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
                 "--fix and --diff work on the static check (a folder or a .nix file)".into(),
             );
         };
-        let changes = fix_in_memory(&path, &allow, &settings, &diags, &mut loaded.sources)?;
+        let changes = fix_in_memory(&path, &opts, &settings, &diags, &mut loaded.sources)?;
         if args.diff {
             let mut out = std::io::stdout().lock();
             for c in &changes {
@@ -342,7 +356,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         }
         if !changes.is_empty() {
             // Report what remains, read anew.
-            loaded = load(&args.input, &allow)?;
+            loaded = load(&args.input, &opts)?;
             diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
         }
     }
@@ -419,13 +433,17 @@ fn static_path(input: &InputArgs) -> Option<PathBuf> {
 /// left. Returns each changed file with its text before and after.
 fn fix_in_memory(
     path: &Path,
-    allow: &[PathBuf],
+    opts: &ReadOptions,
     settings: &Settings,
     diags: &[Diagnostic],
     sources: &mut SourceDb,
 ) -> Result<Vec<crate::fix::Change>, String> {
     let mut texts: std::collections::BTreeMap<String, (String, String, usize)> = Default::default();
+    // Only the checked tree is edited: never a folder read by --allow-path or an input's source.
+    let tree = crate::access::Access::for_check(path, &[])?;
+    let ours = |c: &crate::fix::Change| tree.resolve(Path::new(&c.file)).is_ok();
     let mut changes = crate::fix::plan(diags, sources);
+    changes.retain(ours);
     for _ in 0..MAX_FIX_PASSES {
         if changes.is_empty() {
             break;
@@ -441,9 +459,10 @@ fn fix_in_memory(
             .iter()
             .map(|(f, (_, now, _))| (PathBuf::from(f), now.clone()))
             .collect();
-        let mut loaded = crate::nix::frontend::load_overlay(path, allow, &overlay)?;
+        let mut loaded = crate::nix::frontend::load_overlay(path, opts, &overlay)?;
         let diags = lint(&loaded.hosts, settings, &mut loaded.sources);
         changes = crate::fix::plan(&diags, &mut loaded.sources);
+        changes.retain(ours);
     }
     Ok(texts
         .into_iter()
@@ -458,7 +477,7 @@ fn fix_in_memory(
 
 fn facts(args: &FactsArgs) -> Result<i32, String> {
     let settings = Settings::discover(&input_dir(&args.input))?;
-    let loaded = load(&args.input, &allowed(&args.input, &settings))?;
+    let loaded = load(&args.input, &read_options(&args.input, &settings))?;
     let doc = FactsDocument {
         schema_version: SCHEMA_VERSION,
         frontend: if args.input.flake.is_some() || args.input.file.is_some() {

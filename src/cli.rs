@@ -80,6 +80,14 @@ pub struct InputArgs {
     /// read: the folder given, or the git work tree that contains it.
     #[arg(long = "allow-path", value_name = "DIR")]
     pub allow_path: Vec<PathBuf>,
+    /// Read the flake input NAME from DIR (repeatable), as Nix's --override-input: its modules
+    /// are then checked instead of reported as unread.
+    #[arg(long = "input", value_name = "NAME=DIR", value_parser = crate::nix::inputs::parse_override)]
+    pub inputs: Vec<(String, PathBuf)>,
+    /// Read the flake inputs locked in flake.lock from the local Nix store where they are
+    /// present (after a build or `nix flake archive`).
+    #[arg(long)]
+    pub inputs_from_store: bool,
 }
 
 #[derive(Debug, clap::Args)]

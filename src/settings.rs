@@ -23,6 +23,8 @@ struct RawConfig {
     skip: Vec<String>,
     #[serde(default)]
     allow_path: Vec<PathBuf>,
+    #[serde(default)]
+    inputs_from_store: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -40,6 +42,8 @@ pub struct Settings {
     pub source: Option<PathBuf>,
     /// Folders besides the checked tree whose files may be read (relative to the config file).
     pub allow_path: Vec<PathBuf>,
+    /// Read flake inputs locked in flake.lock from the local Nix store.
+    pub inputs_from_store: bool,
 }
 
 fn matches_rule(key: &str, rule: &Rule) -> bool {
@@ -114,6 +118,7 @@ impl Settings {
         let here = path.parent().unwrap_or(Path::new("."));
         let mut settings = Settings {
             allow_path: raw.allow_path.iter().map(|p| here.join(p)).collect(),
+            inputs_from_store: raw.inputs_from_store,
             select: raw.select,
             ignore: raw.ignore,
             extra_etc: raw.extra_etc,

@@ -260,3 +260,85 @@ fn facts_json_cannot_name_files_outside() {
         );
     }
 }
+
+/// A flake whose host imports a module of the input `extra`, kept in `outside/extra` (beside the
+/// secret): read only when named with `--input extra=DIR`, and never edited by `--fix`.
+fn flake_with_input() -> TempDir {
+    let t = area("input", "");
+    t.write(
+        "repo/flake.nix",
+        r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.extra.url = "github:someone/extra";
+  outputs = { nixpkgs, extra, ... }: {
+    nixosConfigurations.h = nixpkgs.lib.nixosSystem {
+      modules = [ ./configuration.nix extra.nixosModules.default ];
+    };
+  };
+}
+"#,
+    );
+    t.write("repo/configuration.nix", "{ }\n");
+    t.write(
+        "outside/extra/flake.nix",
+        "{ outputs = { self, ... }: { nixosModules.default = import ./root.nix; }; }\n",
+    );
+    t.write(
+        "outside/extra/root.nix",
+        "{\n  fileSystems.\"/\" = { device = \"none\"; fsType = \"tmpfs\"; options = [ \"size=2G\" ]; };\n}\n",
+    );
+    t
+}
+
+#[test]
+fn an_input_is_read_only_when_named() {
+    let t = flake_with_input();
+    let json = check_all_formats(&t, &[]);
+    assert!(
+        unread(&json)
+            .iter()
+            .any(|w| w.contains("extra.nixosModules.default")),
+        "{json}"
+    );
+    let dir = t.path().join("outside/extra");
+    let arg = format!("extra={}", dir.display());
+    let json = check_all_formats(&t, &["--input", &arg]);
+    assert!(unread(&json).is_empty(), "{json}");
+    let imp402 = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IMP402")
+        .unwrap_or_else(|| panic!("no IMP402 from the input's module: {json}"));
+    assert!(imp402["file"].as_str().unwrap().ends_with("root.nix"));
+
+    // --fix edits the checked tree only: the input's module stays as it was.
+    let before = std::fs::read_to_string(dir.join("root.nix")).unwrap();
+    let out = run(
+        &["check", "--fix", "--input", &arg, "."],
+        &t.path().join("repo"),
+    );
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("root.nix")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn an_input_that_is_not_a_folder_is_a_usage_error() {
+    let t = flake_with_input();
+    let out = run(
+        &["check", "--input", "extra=/no/such/folder", "."],
+        &t.path().join("repo"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--input extra=/no/such/folder"));
+    let out = run(&["check", "--input", "extra", "."], &t.path().join("repo"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("NAME=DIR"), "{}", stderr(&out));
+}

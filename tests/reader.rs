@@ -19,12 +19,21 @@ fn check_case(dir: &Path) -> Vec<String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let expect: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
-    let loaded = match impermalint::nix::frontend::load(dir) {
+    // "inputs": flake inputs read from folders of the case, as `--input NAME=DIR` does.
+    let mut opts = impermalint::nix::inputs::ReadOptions::default();
+    if let Some(inputs) = expect.get("inputs").and_then(Value::as_object) {
+        for (input, rel) in inputs {
+            let rel = rel.as_str().unwrap();
+            opts.inputs.overrides.push((input.clone(), dir.join(rel)));
+        }
+    }
+    let loaded = match impermalint::nix::frontend::load_with(dir, &opts) {
         Ok(l) => l,
         Err(e) => return vec![format!("{name}: does not load: {e}")],
     };
     let mut problems = Vec::new();
-    let expected = expect.as_object().unwrap();
+    let mut expected = expect.as_object().unwrap().clone();
+    expected.remove("inputs");
     let found: Vec<String> = loaded
         .hosts
         .iter()

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let dir = dir();
     let overlay = [(dir.join("configuration.nix"), text.to_string())];
-    let Ok(mut loaded) = impermalint::nix::frontend::load_overlay(dir, &[], &overlay) else {
+    let Ok(mut loaded) = impermalint::nix::frontend::load_overlay(dir, &Default::default(), &overlay) else {
         return;
     };
     let settings = impermalint::settings::Settings::default();

@@ -328,14 +328,22 @@ fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation
         blind_spots: Vec::new(),
         error: None,
     };
-    let mut loaded = match crate::nix::frontend::load_overlay(root, &[], overlay) {
+    let settings = crate::settings::Settings::discover(root).unwrap_or_default();
+    // The workspace's config file decides what besides the workspace may be read.
+    let opts = crate::nix::inputs::ReadOptions {
+        allow: settings.allow_path.clone(),
+        inputs: crate::nix::inputs::InputOptions {
+            overrides: Vec::new(),
+            from_store: settings.inputs_from_store,
+        },
+    };
+    let mut loaded = match crate::nix::frontend::load_overlay(root, &opts, overlay) {
         Ok(l) => l,
         Err(e) => {
             a.error = Some(e);
             return a;
         }
     };
-    let settings = crate::settings::Settings::discover(root).unwrap_or_default();
     let diags = crate::app::lint(&loaded.hosts, &settings, &mut loaded.sources);
     let coverage = crate::report::Coverage::of(&loaded.hosts);
     for h in coverage.incomplete() {

@@ -198,7 +198,8 @@ prims! {
     MkFlake 2 "__mkFlake";
     WithSystem 2 "__withSystem";
     ModuleWithSystem 1 "__moduleWithSystem";
-    ImportApply 2 "__importApply";
+    ImportApply 2 "__importApply" | "importApply";
+    ApplyPatches 1 "__applyPatches";
     MakeHive 1 "__makeHive";
     // lib.types (types.rs)
     TypeConstructor1 2 "__typeConstructor1";
@@ -574,8 +575,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
         | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
-        | ExtendStep | Fetch | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
-        | EachSystem | EachDefaultSystem => return super::builtins_more::call(ev, p, a, at),
+        | ExtendStep | Fetch | ApplyPatches | MakeExtensible | FindFirst | ImportJson
+        | ImportToml | Trim | EachSystem | EachDefaultSystem => {
+            return super::builtins_more::call(ev, p, a, at);
+        }
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
         | FilesetToList | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference
         | FilesetIntersection | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
@@ -1011,14 +1014,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         OptionalAttrs => match ev.force(&a[0]).as_bool() {
             Some(true) => ev.force(&a[1]),
             Some(false) => V::attrs(Attrs::default(), at),
-            None => V::attrs(
-                Attrs {
-                    map: BTreeMap::new(),
-                    partial: true,
-                    ..Attrs::default()
-                },
-                at,
-            ),
+            // Either the set or nothing: as a module definition, that is `mkIf` (only the
+            // paths the set defines are in doubt, as in `optionalAttrs (options ? x) { x = …; }`).
+            // Anywhere else a property is as unknown as a partial set.
+            None => prop(Prop::If(a[0].clone(), a[1].clone()), at),
         },
         MapAttrs => match attrs_of(ev, &a[1]) {
             Some(attrs) => {

@@ -298,6 +298,15 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         // What a fetcher fetches is outside the configuration: an external value named by its
         // URL, so a module from it is still recognised (`"${fetchTarball url}/nixos.nix"`).
+        // `pkgs.applyPatches { src = nixpkgs; patches = …; }`: for what the linter reads (lib,
+        // nixosSystem, modules), a patched source is its source.
+        Prim::ApplyPatches => {
+            let arg = ev.force(&a[0]);
+            match ev.select_key(&arg, "src") {
+                super::eval::Selected::Found(src) => src,
+                _ => V::unknown(),
+            }
+        }
         Prim::Fetch => {
             let v = ev.force(&a[0]);
             let url = match &v.kind {

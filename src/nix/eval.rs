@@ -45,6 +45,8 @@ pub struct Eval<'f> {
     pub input_urls: HashMap<String, String>,
     /// Values that others refer to only weakly (a flake's outputs, which `self` reads).
     kept: Vec<Thunk>,
+    /// Flake inputs read from their sources, by name (see `hosts::external_source`).
+    pub input_values: HashMap<String, Thunk>,
 }
 
 impl<'f> Eval<'f> {
@@ -66,6 +68,7 @@ impl<'f> Eval<'f> {
             nixpkgs_inputs: Vec::new(),
             input_urls: HashMap::new(),
             kept: Vec::new(),
+            input_values: HashMap::new(),
         }
     }
 
@@ -578,6 +581,9 @@ impl<'f> Eval<'f> {
                 if key == "lib" && (nixpkgs_like(base) || nixpkgs_like(name)) {
                     let l = self.lib_thunk();
                     return Selected::Found(self.force(&l));
+                }
+                if key == "applyPatches" && (nixpkgs_like(base) || nixpkgs_like(name)) {
+                    return Selected::Found(builtins::prim_value(Prim::ApplyPatches));
                 }
                 // Host builders and flake frameworks of any input, by their well-known names.
                 if name.ends_with(".lib") {

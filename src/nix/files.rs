@@ -59,6 +59,8 @@ pub struct Parsed {
 /// Every file one check reads, through one [`Access`].
 pub struct Files {
     pub access: Access,
+    /// Flake inputs whose sources may be read (none unless the user named them).
+    pub inputs: super::inputs::InputDirs,
     inner: Mutex<Inner>,
 }
 
@@ -72,8 +74,13 @@ struct Inner {
 
 impl Files {
     pub fn new(access: Access) -> Files {
+        Files::with_inputs(access, super::inputs::InputDirs::default())
+    }
+
+    pub fn with_inputs(access: Access, inputs: super::inputs::InputDirs) -> Files {
         Files {
             access,
+            inputs,
             inner: Mutex::default(),
         }
     }

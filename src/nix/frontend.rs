@@ -5,6 +5,7 @@ use super::eval::Eval;
 use super::extract::{Extractor, file_loc};
 use super::files::{Files, normalize_path};
 use super::hosts::{self, HostSpec};
+use super::inputs::{InputDirs, ReadOptions};
 use super::machines;
 use super::value::*;
 use crate::access::{Access, Kind};
@@ -73,40 +74,50 @@ pub fn scan_bounded(access: &Access, dir: &Path) -> Result<Vec<PathBuf>, String>
 
 /// Reads the configuration at `path` (a folder or a .nix file), confined to its tree.
 pub fn load(path: &Path) -> Result<Loaded, String> {
-    load_with(path, &[])
+    load_with(path, &ReadOptions::default())
 }
 
-/// Like [`load`], also reading below the folders in `allow`.
-pub fn load_with(path: &Path, allow: &[PathBuf]) -> Result<Loaded, String> {
-    load_overlay(path, allow, &[])
+/// Like [`load`], also reading what `opts` allows (more folders, flake inputs' sources).
+pub fn load_with(path: &Path, opts: &ReadOptions) -> Result<Loaded, String> {
+    load_overlay(path, opts, &[])
 }
 
 /// Like [`load_with`], with some files' texts given instead of read (an editor's open buffers).
 /// A given file outside the checked tree is ignored: it is not read from there either.
 pub fn load_overlay(
     path: &Path,
-    allow: &[PathBuf],
+    opts: &ReadOptions,
     overlay: &[(PathBuf, String)],
 ) -> Result<Loaded, String> {
     if std::fs::symlink_metadata(path).is_err() {
         return Err(format!("{}: no such file or folder", path.display()));
     }
-    let access = Access::for_check(path, allow)?;
+    // The lock is read inside the checked tree; the inputs it lets us read widen the roots.
+    let access = Access::for_check(path, &opts.allow)?;
+    let flake_dir = match access.kind(path) {
+        Ok(Kind::Dir) => path.to_path_buf(),
+        _ => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    let inputs = InputDirs::find(&access, &flake_dir, &opts.inputs)?;
+    let mut allow = opts.allow.clone();
+    allow.extend(inputs.roots());
+    let access = Access::for_check(path, &allow)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(EVAL_STACK)
         .build()
         .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
-    pool.install(|| load_in_pool(&normalize_path(path), access, overlay))
+    pool.install(|| load_in_pool(&normalize_path(path), access, inputs, overlay))
 }
 
 fn load_in_pool(
     path: &Path,
     access: Access,
+    inputs: InputDirs,
     overlay: &[(PathBuf, String)],
 ) -> Result<Loaded, String> {
     let is_dir = access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
-    let files = Files::new(access);
+    let files = Files::with_inputs(access, inputs);
     for (p, text) in overlay {
         if let Ok(resolved) = files.access.resolve(p) {
             files.insert_text(&resolved, text);

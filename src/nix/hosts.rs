@@ -91,12 +91,26 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
     if !ev.nixpkgs_inputs.iter().any(|n| n == "nixpkgs") {
         ev.nixpkgs_inputs.push("nixpkgs".to_string());
     }
-    let outputs_fn = match ev.select_key(&flake, "outputs") {
+    // Every input by name (an input not declared, through follows or the registry, is
+    // recognised by name like a declared one).
+    let names = inputs.keys().map(|n| (n.clone(), n.clone())).collect();
+    let (_, outputs) = flake_value(ev, &flake, dir, names, "input:")?;
+    Some(ev.force(&outputs))
+}
+
+/// A flake's `self` and its outputs. `inputs` maps each input name to the name its external
+/// value carries (`input:<name>`); other names are externals under `rest`.
+fn flake_value(
+    ev: &mut Eval,
+    flake: &V,
+    dir: &Path,
+    inputs: BTreeMap<String, String>,
+    rest: &str,
+) -> Option<(Thunk, Thunk)> {
+    let outputs_fn = match ev.select_key(flake, "outputs") {
         Selected::Found(v) => v,
         _ => return None,
     };
-    // The argument of `outputs`: every input by name (an input not declared, through follows
-    // or the registry, is recognised by name like a declared one), and `self`.
     let arg_cell: Thunk = ready(V::unknown());
     let outputs_thunk = {
         let (f, arg) = (outputs_fn.clone(), arg_cell.clone());
@@ -133,11 +147,11 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
         })
     };
     let mut arg = Attrs {
-        rest: Some(Rest::External("input:".into())),
+        rest: Some(Rest::External(rest.into())),
         ..Attrs::default()
     };
-    for name in inputs.keys() {
-        let v = V::new(Val::External(format!("input:{name}").into()), None);
+    for (name, external) in inputs {
+        let v = V::new(Val::External(format!("input:{external}").into()), None);
         arg.map.insert(
             name.as_str().into(),
             Binding {
@@ -156,7 +170,87 @@ pub fn flake_outputs(ev: &mut Eval, dir: &Path) -> Option<V> {
     *arg_cell.0.borrow_mut() = ThunkState::Ready(V::attrs(arg, None));
     ev.keep_alive(outputs_thunk.clone());
     ev.keep_alive(arg_cell);
-    Some(ev.force(&outputs_thunk))
+    ev.keep_alive(self_thunk.clone());
+    Some((self_thunk, outputs_thunk))
+}
+
+/// The value an external name stands for, when it comes from a flake input whose source the
+/// user let us read (`--input`, `--inputs-from-store`): `input:srvos.nixosModules.server`,
+/// `input:srvos/nixos/server` (a path in it), `import input:x/module.nix`. None for anything
+/// else (an application, an input that cannot be read).
+pub fn external_source(ev: &mut Eval, name: &str) -> Option<V> {
+    let name = name.strip_prefix("import ").unwrap_or(name);
+    let rest = name.strip_prefix("input:")?;
+    let (selects, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    if selects.contains(['(', ')', ' ', '"']) {
+        return None;
+    }
+    let mut keys = selects.split('.');
+    let input = keys.next()?;
+    let mut v = input_value(ev, input)?;
+    for key in keys {
+        v = match ev.select_key(&v, key) {
+            Selected::Found(x) => x,
+            _ => return None,
+        };
+    }
+    match path {
+        None => Some(v),
+        Some(p) => {
+            let base = match &v.kind {
+                Val::Path(b) => (**b).clone(),
+                _ => match ev.select_key(&v, "outPath") {
+                    Selected::Found(o) => match &o.kind {
+                        Val::Path(b) => (**b).clone(),
+                        _ => return None,
+                    },
+                    _ => return None,
+                },
+            };
+            Some(V::new(Val::Path(Rc::new(base.join(p))), None))
+        }
+    }
+}
+
+/// An input read from its source: a flake's `self`, or the folder of a non-flake input. Once
+/// per evaluation.
+fn input_value(ev: &mut Eval, input: &str) -> Option<V> {
+    if let Some(t) = ev.input_values.get(input).cloned() {
+        return Some(ev.force(&t));
+    }
+    let files = ev.files;
+    let dir = files.inputs.dir(input)?.to_path_buf();
+    let flake_nix = dir.join("flake.nix");
+    let thunk = if files.access.kind(&flake_nix).ok() == Some(crate::access::Kind::File) {
+        let (flake, _) = ev.import(&flake_nix, None);
+        // Its inputs are named by their lock nodes. One the lock does not know is not read:
+        // a nixpkgs is nixpkgs (never read, its lib is ours), anything else stays external.
+        let locked = files.inputs.children(input).cloned().unwrap_or_default();
+        let mut names = BTreeMap::new();
+        for (name, url) in flake_inputs(ev, &flake) {
+            let external = match locked.get(&name) {
+                Some(node) => node.clone(),
+                None if is_nixpkgs(&name, &url) => "nixpkgs".to_string(),
+                None => format!("?{input}.{name}"),
+            };
+            names.insert(name, external);
+        }
+        names.extend(locked);
+        for (name, external) in &names {
+            if is_nixpkgs(name, "") && !ev.nixpkgs_inputs.contains(external) {
+                ev.nixpkgs_inputs.push(external.clone());
+            }
+        }
+        let (self_thunk, _) = flake_value(ev, &flake, &dir, names, &format!("input:?{input}."))?;
+        self_thunk
+    } else {
+        ready(V::new(Val::Path(Rc::new(dir)), None))
+    };
+    ev.input_values.insert(input.to_string(), thunk.clone());
+    Some(ev.force(&thunk))
 }
 
 /// The hosts of a flake, or why they could not be read.

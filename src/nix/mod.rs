@@ -12,6 +12,7 @@ pub mod flake_lock;
 pub mod flake_parts;
 pub mod frontend;
 pub mod hosts;
+pub mod inputs;
 pub mod known_inputs;
 pub mod machines;
 pub mod modules;

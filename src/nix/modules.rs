@@ -321,6 +321,13 @@ impl<'f> Eval<'f> {
                         );
                         v = V::attrs(a, v.at);
                     }
+                    // A module from a flake input whose source may be read: read it.
+                    Val::External(name) if self.reads_input_module(sys, name) => {
+                        match super::hosts::external_source(self, &name.clone()) {
+                            Some(m) => v = m,
+                            None => break,
+                        }
+                    }
                     _ => break,
                 }
             }
@@ -419,6 +426,16 @@ impl<'f> Eval<'f> {
                 ),
             }
         }
+    }
+
+    /// Is this a module from an input that is neither modelled (nixpkgs, impermanence,
+    /// sops-nix, ...) nor known to be harmless? Those are read when their source is available.
+    /// (Flake modules from inputs shape the flake's outputs, not a host: not read.)
+    fn reads_input_module(&self, sys: usize, name: &str) -> bool {
+        self.systems[sys].scope != Scope::FlakeParts
+            && classify_external(name).is_none()
+            && !is_nixpkgs_module(name)
+            && !self.is_harmless_input(name)
     }
 
     /// A module from an input known not to touch what the rules read.

@@ -1,0 +1,4 @@
+{
+  imports = [ <impermanence/nixos.nix> ];
+  environment.persistence."/persist".directories = [ "/var/lib/nixos" ];
+}

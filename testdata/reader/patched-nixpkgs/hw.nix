@@ -1,0 +1,5 @@
+{ modulesPath, ... }:
+{
+  imports = [ (modulesPath + "/installer/scan/not-detected.nix") ];
+  environment.persistence."/persist".directories = [ "/var/lib/nixos" ];
+}
