@@ -259,6 +259,7 @@ fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {
         s.select = Some(args.select.clone());
     }
     s.ignore.extend(args.ignore.iter().cloned());
+    s.no_suppress = args.no_suppress;
     Ok(s)
 }
 
@@ -272,10 +273,17 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
         d.at.as_ref()
             .is_none_or(|at| !settings.is_skipped(Path::new(&at.file)))
     });
-    let (mut diags, used) = crate::suppress::apply_tracking(diags, sources);
+    // `--no-suppress`: every finding, and no word about the allow comments.
+    let (mut diags, used) = if settings.no_suppress {
+        (diags, Default::default())
+    } else {
+        crate::suppress::apply_tracking(diags, sources)
+    };
     // Allow comments that are malformed, name no rule, or cover nothing (IMP002), in the files
     // the configuration reads.
-    if let Some(rule) = rules::find("IMP002").filter(|r| settings.is_selected(r)) {
+    if let Some(rule) =
+        rules::find("IMP002").filter(|r| settings.is_selected(r) && !settings.no_suppress)
+    {
         let files = files_of(hosts);
         let ran = |key: &str| {
             key.eq_ignore_ascii_case("all")
@@ -287,7 +295,7 @@ pub fn lint(hosts: &[Host], settings: &Settings, sources: &mut SourceDb) -> Vec<
                 rule: rule.name,
                 severity: settings.severity_override(rule).unwrap_or(rule.severity()),
                 message: p.message,
-                help: Some("write `# impermalint: allow(CODE) -- reason` on the line before the finding, or remove the comment".to_string()),
+                help: Some("write `# impermalint: allow(CODE) -- reason` on the line before the finding or at its end, `# impermalint: allow-file(CODE) -- reason` for the whole file, or remove the comment".to_string()),
                 at: Some(crate::facts::Loc {
                     file: p.file,
                     start: p.start as u32,

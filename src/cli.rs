@@ -111,6 +111,9 @@ pub struct CheckArgs {
     /// Ignore impermalint.toml files.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Report every finding, whatever `# impermalint: allow(…)` comments say.
+    #[arg(long)]
+    pub no_suppress: bool,
     /// Apply the mechanical fixes (the editor's quick fixes) to the files, then report what
     /// remains. A file that would not parse after the edits is left as it is.
     #[arg(long, conflicts_with = "diff")]

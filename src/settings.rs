@@ -44,6 +44,34 @@ pub struct Settings {
     pub allow_path: Vec<PathBuf>,
     /// Read flake inputs locked in flake.lock from the local Nix store.
     pub inputs_from_store: bool,
+    /// Report every finding, allow comments or not (`--no-suppress`).
+    pub no_suppress: bool,
+}
+
+/// A config file error as `file:line:column: message (key `k`)`, like a compiler's.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let (line, col) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (line, col)
+        }
+        None => (1, 1),
+    };
+    // The message of a type error names the expected type but not the key; the key is the
+    // start of the line the span points into.
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .filter(|k| !k.is_empty() && !e.message().contains(&format!("`{k}`")));
+    let msg = e.message().trim_end();
+    match key {
+        Some(k) => format!("{}:{line}:{col}: {msg} (key `{k}`)", path.display()),
+        None => format!("{}:{line}:{col}: {msg}", path.display()),
+    }
 }
 
 fn matches_rule(key: &str, rule: &Rule) -> bool {
@@ -113,8 +141,7 @@ impl Settings {
     pub fn load(path: &Path) -> Result<Settings, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let raw: RawConfig =
-            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         let here = path.parent().unwrap_or(Path::new("."));
         let mut settings = Settings {
             allow_path: raw.allow_path.iter().map(|p| here.join(p)).collect(),

@@ -1,5 +1,6 @@
-//! Inline suppression: `# impermalint: allow(IMP101) -- reason` on the line before the finding,
-//! or before the binding that contains it.
+//! Inline suppression: `# impermalint: allow(IMP101) -- reason` on the line before the finding
+//! (or before the binding that contains it), or at the end of that line; and
+//! `# impermalint: allow-file(IMP101) -- reason` on a line of its own, for the whole file.
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
@@ -8,22 +9,91 @@ use std::collections::{HashMap, HashSet};
 
 const MARKER: &str = "impermalint:";
 
-/// The codes and names an allow comment on this line names, if it is one.
+/// What an impermalint comment says.
+#[derive(Debug, PartialEq)]
+enum Directive {
+    /// `allow(…)`: the finding below, or on this line.
+    Allow(Vec<String>),
+    /// `allow-file(…)`: every finding of the file.
+    AllowFile(Vec<String>),
+    /// An impermalint comment of no known form: it suppresses nothing.
+    Malformed,
+}
+
+/// The impermalint comment on this line, if any: the byte column of its `#`, and what it says.
+/// A `#` inside a string is not told apart from a comment; `# impermalint:` there is unlikely.
+fn directive(line: &str) -> Option<(usize, Directive)> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find('#') {
+        let col = from + i;
+        if let Some(rest) = line[col + 1..].trim_start().strip_prefix(MARKER) {
+            let rest = rest.trim_start();
+            let (kind, inner) = if let Some(r) = rest.strip_prefix("allow-file(") {
+                (true, r)
+            } else if let Some(r) = rest.strip_prefix("allow(") {
+                (false, r)
+            } else {
+                return Some((col, Directive::Malformed));
+            };
+            let Some(close) = inner.find(')') else {
+                return Some((col, Directive::Malformed));
+            };
+            let codes: Vec<String> = inner[..close]
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if codes.is_empty() {
+                return Some((col, Directive::Malformed));
+            }
+            return Some((
+                col,
+                if kind {
+                    Directive::AllowFile(codes)
+                } else {
+                    Directive::Allow(codes)
+                },
+            ));
+        }
+        from = col + 1;
+    }
+    None
+}
+
+/// The codes a comment-only line allows for the code below it.
 fn allowed_on(line: &str) -> Option<Vec<String>> {
-    let comment = line.trim_start().strip_prefix('#')?;
-    let rest = comment
-        .trim_start()
-        .strip_prefix(MARKER)?
-        .trim_start()
-        .strip_prefix("allow(")?;
-    let inner = &rest[..rest.find(')')?];
-    Some(
-        inner
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-    )
+    match directive(line)? {
+        (col, Directive::Allow(codes)) if line[..col].trim().is_empty() => Some(codes),
+        _ => None,
+    }
+}
+
+/// The codes an end-of-line comment on the line holding `offset` allows, with the offset where
+/// that line starts.
+fn allowed_at_end(text: &str, offset: usize) -> Option<(usize, Vec<String>)> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[start..end].trim_end_matches('\r');
+    match directive(line)? {
+        (col, Directive::Allow(codes)) if !line[..col].trim().is_empty() => Some((start, codes)),
+        _ => None,
+    }
+}
+
+/// The file-wide allows of a text: (offset of the line, codes).
+fn allowed_in_file(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some((col, Directive::AllowFile(codes))) = directive(line.trim_end())
+            && line[..col].trim().is_empty()
+        {
+            out.push((start, codes));
+        }
+        start += line.len();
+    }
+    out
 }
 
 /// Comment lines directly above the line holding `offset`, nearest first, with the offset where
@@ -102,12 +172,25 @@ pub fn apply_tracking(
             if let Some(root) = tree {
                 places.extend(enclosing_bindings(root, start));
             }
-            let hit = places.iter().find_map(|&p| {
-                comments_above(text, p)
-                    .into_iter()
-                    .find(|(_, line)| allowed_on(line).is_some_and(|c| names(&c, d)))
-                    .map(|(start, _)| start)
-            });
+            let hit = places
+                .iter()
+                .find_map(|&p| {
+                    let at_end = allowed_at_end(text, p)
+                        .filter(|(_, c)| names(c, d))
+                        .map(|(start, _)| start);
+                    at_end.or_else(|| {
+                        comments_above(text, p)
+                            .into_iter()
+                            .find(|(_, line)| allowed_on(line).is_some_and(|c| names(&c, d)))
+                            .map(|(start, _)| start)
+                    })
+                })
+                .or_else(|| {
+                    allowed_in_file(text)
+                        .into_iter()
+                        .find(|(_, c)| names(c, d))
+                        .map(|(start, _)| start)
+                });
             match hit {
                 Some(start) => {
                     used.insert((at.file.clone(), start));
@@ -148,26 +231,31 @@ pub fn problems(
             let here = start;
             start += line.len();
             let content = line.trim_end_matches(['\n', '\r']);
-            let trimmed = content.trim_start();
-            let Some(comment) = trimmed.strip_prefix('#') else {
+            let Some((col, said)) = directive(content) else {
                 continue;
             };
-            if !comment.trim_start().starts_with(MARKER) {
-                continue;
-            }
-            let col = content.len() - trimmed.len();
             let place = |message: String| Problem {
                 file: file.clone(),
                 start: here + col,
                 end: here + content.len(),
                 message,
             };
-            let Some(codes) = allowed_on(content) else {
-                out.push(place(
-                    "this impermalint comment is not `# impermalint: allow(CODE) -- reason`: it suppresses nothing"
-                        .to_string(),
-                ));
-                continue;
+            let codes = match said {
+                Directive::Malformed => {
+                    out.push(place(
+                        "this impermalint comment is not `# impermalint: allow(CODE) -- reason` or `allow-file(CODE)`: it suppresses nothing"
+                            .to_string(),
+                    ));
+                    continue;
+                }
+                Directive::AllowFile(_) if !content[..col].trim().is_empty() => {
+                    out.push(place(
+                        "`allow-file` goes on a line of its own: this one suppresses nothing"
+                            .to_string(),
+                    ));
+                    continue;
+                }
+                Directive::Allow(codes) | Directive::AllowFile(codes) => codes,
             };
             let unknown: Vec<&String> = codes
                 .iter()
@@ -209,5 +297,27 @@ mod tests {
         );
         assert_eq!(allowed_on("# something else"), None);
         assert_eq!(allowed_on("x = 1; # impermalint: allow(IMP101)"), None);
+    }
+
+    #[test]
+    fn reads_end_of_line_and_file_wide_allows() {
+        let text = "{\n  a = 1; # impermalint: allow(IMP101) -- why\n  b = \"#\";\n}\n";
+        let at = text.find("a =").unwrap();
+        assert_eq!(allowed_at_end(text, at), Some((2, vec!["IMP101".into()])));
+        assert_eq!(allowed_at_end(text, text.find("b =").unwrap()), None);
+        let file = "# impermalint: allow-file(IMP104, IMP105) -- why\n{ }\n";
+        assert_eq!(
+            allowed_in_file(file),
+            vec![(0, vec!["IMP104".into(), "IMP105".into()])]
+        );
+        assert_eq!(
+            directive("# impermalint: alow(IMP101)"),
+            Some((0, Directive::Malformed))
+        );
+        assert_eq!(
+            directive("# impermalint: allow()"),
+            Some((0, Directive::Malformed))
+        );
+        assert_eq!(directive("x = \"a#b\";"), None);
     }
 }

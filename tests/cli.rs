@@ -324,6 +324,88 @@ fn inline_suppression() {
 }
 
 #[test]
+fn end_of_line_and_file_wide_suppressions() {
+    let codes = |o: &std::process::Output| -> Vec<String> {
+        json(o)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let nested = BASE.replace(
+        r#"directories = [ "/var/log""#,
+        "directories = [\n      \"/var/lib/nixos/x\" # impermalint: allow(IMP104) -- on purpose\n      \"/var/log\"",
+    );
+    let t = TempDir::with("suppress-eol", &[("configuration.nix", &nested)]);
+    let o = run(&["check", "--format", "json"], t.path());
+    assert!(codes(&o).is_empty(), "{}", stdout(&o));
+    // --no-suppress shows it, and says nothing of the comment.
+    let o = run(&["check", "--format", "json", "--no-suppress"], t.path());
+    assert_eq!(codes(&o), ["IMP104"], "{}", stdout(&o));
+
+    let file_wide = format!(
+        "# impermalint: allow-file(IMP104) -- the whole file\n{}",
+        nested.replace(" # impermalint: allow(IMP104) -- on purpose", "")
+    );
+    t.write("configuration.nix", &file_wide);
+    let o = run(&["check", "--format", "json"], t.path());
+    assert!(codes(&o).is_empty(), "{}", stdout(&o));
+
+    // Malformed, unknown and misplaced comments are reported, never silently ignored.
+    for (comment, words) in [
+        ("# impermalint: alow(IMP104)", "suppresses nothing"),
+        ("# impermalint: allow(IMP999)", "IMP999, which is no rule"),
+        (
+            "_module.args.z = 1; # impermalint: allow-file(IMP104)",
+            "line of its own",
+        ),
+    ] {
+        let text = nested
+            .replace("# impermalint: allow(IMP104) -- on purpose", "")
+            .replacen('{', &format!("{{\n  {comment}"), 1);
+        t.write("configuration.nix", &text);
+        let o = run(&["check", "--format", "json"], t.path());
+        let doc = json(&o);
+        let imp002: Vec<&serde_json::Value> = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "IMP002")
+            .collect();
+        assert!(
+            imp002
+                .iter()
+                .any(|d| d["message"].as_str().unwrap().contains(words)),
+            "{comment}: {}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn config_file_errors_name_line_column_and_key() {
+    let t = TempDir::with(
+        "config-errors",
+        &[
+            ("configuration.nix", BASE),
+            ("impermalint.toml", "select = [\"IMP1\"]\nextra-etc = 3\n"),
+        ],
+    );
+    let o = run(&["check"], t.path());
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("impermalint.toml:2:"), "{e}");
+    assert!(e.contains("extra-etc"), "{e}");
+    t.write("impermalint.toml", "sellect = [\"IMP1\"]\n");
+    let e = stderr(&run(&["check"], t.path()));
+    assert!(
+        e.contains("impermalint.toml:1:1") && e.contains("sellect"),
+        "{e}"
+    );
+}
+
+#[test]
 fn config_file_selects_and_overrides() {
     let cfg = BASE.replace("size=2G", "nr=1");
     let t = TempDir::with(
