@@ -279,7 +279,7 @@ impl<'h> Analysis<'h> {
                     "is a persisted directory, bind-mounted only at local-fs.target, after activation"
                 }
                 (_, EntryKind::File) => {
-                    "is a persisted file, linked by an activation step not ordered before this one"
+                    "is a persisted file, linked by impermanence's persist-files activation step, which runs after this one"
                 }
             };
             return Availability::Late(format!("{} {how}", p.path));

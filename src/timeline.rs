@@ -8,10 +8,14 @@
 //!    (/, /nix, /nix/store, /var, /var/log, /var/lib, /var/lib/nixos, /etc, /usr), are mounted;
 //!    impermanence bind-mounts its directories at those paths here, preservation its entries
 //!    with `inInitrd = true`. Scripted-initrd hooks run here (systemd initrd ignores them).
-//! 2. **Activation** (stage 2, before systemd starts the system's units), in the order of its
-//!    steps: secrets for users (sops-nix `neededForUsers`; agenix installs before users), users
-//!    and groups (which read `hashedPasswordFile`), secrets (sops-nix), `/etc` (the links NixOS
-//!    writes), impermanence's file links.
+//! 2. **Activation** (stage 2, before systemd starts the system's units). NixOS runs the
+//!    activation scripts in dependency order, ties broken by name (`textClosureMap` over the
+//!    sorted `attrNames` in nixos/modules/system/activation/activation-script.nix), so the order
+//!    of the steps here is: secrets for users (sops-nix `neededForUsers`), agenix's install
+//!    (before users), users and groups (which read `hashedPasswordFile`), `/etc` (the links
+//!    NixOS writes), impermanence's file links (`persist-files`, after
+//!    `createPersistentStorageDirs`), sops-nix's `setupSecrets` (after `users`; after
+//!    `persist-files` by name).
 //! 3. **Local file systems** (`local-fs.target`): the other filesystems, impermanence's and
 //!    preservation's bind mounts. A mount is ordered after the mount of its parent path.
 //!    Before it, units that do not wait for it (sops-nix's unit with `useSystemdActivation`).
@@ -39,10 +43,18 @@ pub enum Moment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
     SecretsForUsers,
+    AgenixInstall,
     Users,
-    Secrets,
     Etc,
     PersistFiles,
+    SopsSecrets,
+}
+
+/// Which module installs secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Installer {
+    Sops,
+    Agenix,
 }
 
 /// When a filesystem is mounted.
@@ -88,19 +100,25 @@ pub const HOME_MANAGER: Moment = Moment::UserServices;
 /// sops-nix orders `sops-install-secrets.service` after local-fs.target from this date on.
 pub const SOPS_UNIT_AFTER_LOCAL_FS: &str = "2026-02-06";
 
-/// When secrets are installed (keys are read): at activation (the for-users variants before
-/// users are created); with sops-nix's `useSystemdActivation`, in its unit, which waits for
-/// local-fs.target only in sops-nix pinned from 2026-02-06 on (None when the pin is not known).
+/// When secrets are installed (keys are read): at activation (sops-nix's for-users variant
+/// before users are created, agenix before users, sops-nix's regular secrets after
+/// impermanence's file links); with sops-nix's `useSystemdActivation`, in its unit, which waits
+/// for local-fs.target only in sops-nix pinned from 2026-02-06 on (None when the pin is not
+/// known).
 pub fn secrets_installed(
+    installer: Installer,
     systemd_unit: bool,
     for_users: bool,
     sops_date: Option<&str>,
 ) -> Option<Moment> {
-    Some(match (systemd_unit, for_users) {
-        (_, true) => Moment::Activation(Step::SecretsForUsers),
-        (true, false) if sops_date? < SOPS_UNIT_AFTER_LOCAL_FS => Moment::EarlyUnits,
-        (true, false) => Moment::Services,
-        (false, false) => Moment::Activation(Step::Secrets),
+    Some(match (installer, systemd_unit, for_users) {
+        (Installer::Agenix, _, _) => Moment::Activation(Step::AgenixInstall),
+        (Installer::Sops, _, true) => Moment::Activation(Step::SecretsForUsers),
+        (Installer::Sops, true, false) if sops_date? < SOPS_UNIT_AFTER_LOCAL_FS => {
+            Moment::EarlyUnits
+        }
+        (Installer::Sops, true, false) => Moment::Services,
+        (Installer::Sops, false, false) => Moment::Activation(Step::SopsSecrets),
     })
 }
 

@@ -66,7 +66,13 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .sops_nix
             .as_ref()
             .and_then(|p| p.date.as_deref());
-        let Some(needed) = crate::timeline::secrets_installed(systemd_unit, false, sops_date)
+        let installer = if option.starts_with("sops") {
+            crate::timeline::Installer::Sops
+        } else {
+            crate::timeline::Installer::Agenix
+        };
+        let Some(needed) =
+            crate::timeline::secrets_installed(installer, systemd_unit, false, sops_date)
         else {
             continue;
         };
