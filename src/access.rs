@@ -119,6 +119,12 @@ impl Access {
         Access::new(&roots)
     }
 
+    /// The same roots and `more`.
+    pub fn widened(&self, more: &[PathBuf]) -> Result<Access, String> {
+        let roots: Vec<PathBuf> = self.roots.iter().chain(more).cloned().collect();
+        Access::new(&roots)
+    }
+
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
     }

@@ -4,7 +4,7 @@
 use crate::cli::{CheckArgs, Cli, Command, FactsArgs, FailOn, InputArgs};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{FactsDocument, Host, SCHEMA_VERSION};
-use crate::nix::inputs::{InputOptions, ReadOptions};
+use crate::nix::inputs::ReadOptions;
 use crate::report;
 use crate::rules;
 use crate::settings::{self, Settings};
@@ -235,18 +235,11 @@ fn read_options(input: &InputArgs, settings: &Settings) -> ReadOptions {
             "impermalint: reading flake inputs from the Nix store (inputs-from-store in {from})"
         );
     }
-    ReadOptions {
-        allow: input
-            .allow_path
-            .iter()
-            .chain(&settings.allow_path)
-            .cloned()
-            .collect(),
-        inputs: InputOptions {
-            overrides: input.inputs.clone(),
-            from_store: input.inputs_from_store || settings.inputs_from_store,
-        },
-    }
+    let mut opts = settings.read_options();
+    opts.allow.splice(0..0, input.allow_path.iter().cloned());
+    opts.inputs.overrides = input.inputs.clone();
+    opts.inputs.from_store |= input.inputs_from_store;
+    opts
 }
 
 fn resolve_settings(args: &CheckArgs, base: &Path) -> Result<Settings, String> {

@@ -319,33 +319,25 @@ mod tests {
 
     #[test]
     fn adds_to_a_list_or_creates_it() {
-        let text = "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" ]; }; }";
-        let fix = Fix {
-            title: "t".into(),
-            kind: FixKind::AddToList {
-                def: loc_of(text, "fileSystems"),
-                attr: "options",
-                item: "mode=755".into(),
-            },
-        };
-        let out = apply(text, &edits(&fix, text).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" \"mode=755\" ]; }; }"
-        );
-        let text = "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; }; }";
-        let fix = Fix {
-            title: "t".into(),
-            kind: FixKind::AddToList {
-                def: loc_of(text, "fileSystems"),
-                attr: "options",
-                item: "mode=755".into(),
-            },
-        };
-        let out = apply(text, &edits(&fix, text).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"mode=755\" ]; }; }"
-        );
+        for (text, want) in [
+            (
+                "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" ]; }; }",
+                "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"size=2G\" \"mode=755\" ]; }; }",
+            ),
+            (
+                "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; }; }",
+                "{ fileSystems.\"/\" = { fsType = \"tmpfs\"; options = [ \"mode=755\" ]; }; }",
+            ),
+        ] {
+            let fix = Fix {
+                title: "t".into(),
+                kind: FixKind::AddToList {
+                    def: loc_of(text, "fileSystems"),
+                    attr: "options",
+                    item: "mode=755".into(),
+                },
+            };
+            assert_eq!(apply(text, &edits(&fix, text).unwrap()).unwrap(), want);
+        }
     }
 }

@@ -91,6 +91,17 @@ pub fn is_valid_key(key: &str) -> bool {
 }
 
 impl Settings {
+    /// What the config file lets a check read besides the checked tree.
+    pub fn read_options(&self) -> crate::nix::inputs::ReadOptions {
+        crate::nix::inputs::ReadOptions {
+            allow: self.allow_path.clone(),
+            inputs: crate::nix::inputs::InputOptions {
+                overrides: Vec::new(),
+                from_store: self.inputs_from_store,
+            },
+        }
+    }
+
     pub fn is_selected(&self, rule: &Rule) -> bool {
         let selected = self
             .select

@@ -330,13 +330,7 @@ fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation
     };
     let settings = crate::settings::Settings::discover(root).unwrap_or_default();
     // The workspace's config file decides what besides the workspace may be read.
-    let opts = crate::nix::inputs::ReadOptions {
-        allow: settings.allow_path.clone(),
-        inputs: crate::nix::inputs::InputOptions {
-            overrides: Vec::new(),
-            from_store: settings.inputs_from_store,
-        },
-    };
+    let opts = settings.read_options();
     let mut loaded = match crate::nix::frontend::load_overlay(root, &opts, overlay) {
         Ok(l) => l,
         Err(e) => {

@@ -493,7 +493,7 @@ fn prop(p: Prop, at: Option<Span>) -> V {
 }
 
 /// A string argument; a path counts as its name (as Nix coerces it for string functions).
-fn str_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
+pub(super) fn str_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
     let v = ev.force(t);
     match v.kind {
         Val::Str(s) => Some(s),
@@ -544,14 +544,23 @@ fn test(ev: &mut Eval, f: &Thunk, args: &[Thunk]) -> Option<bool> {
     v.as_bool()
 }
 
-fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
+/// Arguments as the functions of lists, sets and numbers take them (shared with the
+/// builtins_*.rs files).
+pub(super) fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
     let v = ev.force(t);
     ev.as_list(&v)
 }
 
-fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
+pub(super) fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
     let v = ev.force(t);
     ev.as_attrs(&v)
+}
+
+pub(super) fn int_of(ev: &mut Eval, t: &Thunk) -> Option<i64> {
+    match ev.force(t).kind {
+        Val::Int(i) => Some(i),
+        _ => None,
+    }
 }
 
 fn key_str(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
@@ -598,7 +607,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         MkIf => prop(Prop::If(a[0].clone(), a[1].clone()), at),
         MkMerge => prop(Prop::Merge(a[0].clone()), at),
-        MkOverride => match int(&ev.force(&a[0])) {
+        MkOverride => match int_of(ev, &a[0]) {
             Some(prio) => prop(Prop::Override(prio, a[1].clone()), at),
             None => unknown(),
         },
@@ -608,7 +617,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         MkOptionDefault => prop(Prop::Override(1500, a[0].clone()), at),
         MkBefore => prop(Prop::Order(500, a[0].clone()), at),
         MkAfter => prop(Prop::Order(1500, a[0].clone()), at),
-        MkOrder => match int(&ev.force(&a[0])) {
+        MkOrder => match int_of(ev, &a[0]) {
             Some(o) => prop(Prop::Order(o, a[1].clone()), at),
             None => unknown(),
         },
@@ -864,7 +873,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             Some(items) if !items.is_empty() => V::list(items[1..].to_vec(), at),
             _ => unknown(),
         },
-        ElemAt => match (list_of(ev, &a[0]), int(&ev.force(&a[1]))) {
+        ElemAt => match (list_of(ev, &a[0]), int_of(ev, &a[1])) {
             (Some(items), Some(i)) => usize::try_from(i)
                 .ok()
                 .and_then(|i| items.get(i))
@@ -914,7 +923,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
             None => unknown(),
         },
-        GenList => match int(&ev.force(&a[1])) {
+        GenList => match int_of(ev, &a[1]) {
             Some(n) if (0..=100_000).contains(&n) => V::list(
                 (0..n)
                     .map(|i| lazy_apply(&a[0], ready(V::new(Val::Int(i), None))))
@@ -923,7 +932,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             ),
             _ => unknown(),
         },
-        Range => match (int(&ev.force(&a[0])), int(&ev.force(&a[1]))) {
+        Range => match (int_of(ev, &a[0]), int_of(ev, &a[1])) {
             (Some(x), Some(y)) if y.saturating_sub(x) <= 100_000 => V::list(
                 (x..=y).map(|i| ready(V::new(Val::Int(i), None))).collect(),
                 at,

@@ -2,31 +2,10 @@
 //! expressions, string surgery, attribute paths, JSON and TOML, `lib.extend`, and the fetchers
 //! (whose results are external values named by what they fetch).
 
-use super::builtins::{Prim, prim_value};
+use super::builtins::{Prim, int_of, list_of, prim_value, str_of};
 use super::eval::{Eval, Selected};
 use super::value::*;
 use std::rc::Rc;
-
-fn str_arg(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
-    let v = ev.force(t);
-    match &v.kind {
-        Val::Str(s) => Some(s.clone()),
-        Val::Path(p) => Some(p.to_string_lossy().into()),
-        _ => None,
-    }
-}
-
-fn int_arg(ev: &mut Eval, t: &Thunk) -> Option<i64> {
-    match ev.force(t).kind {
-        Val::Int(i) => Some(i),
-        _ => None,
-    }
-}
-
-fn list_arg(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
-    let v = ev.force(t);
-    ev.as_list(&v)
-}
 
 /// A POSIX extended regular expression as the regex crate reads it, anchored at both ends
 /// (builtins.match) or not (builtins.split). None for what it cannot read faithfully.
@@ -57,7 +36,7 @@ fn captures(c: &regex::Captures) -> Vec<Thunk> {
 pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Prim::Match => {
-            let (Some(re), Some(s)) = (str_arg(ev, &a[0]), str_arg(ev, &a[1])) else {
+            let (Some(re), Some(s)) = (str_of(ev, &a[0]), str_of(ev, &a[1])) else {
                 return V::unknown();
             };
             let Some(r) = regex(&re, true) else {
@@ -69,7 +48,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
         }
         Prim::Split => {
-            let (Some(re), Some(s)) = (str_arg(ev, &a[0]), str_arg(ev, &a[1])) else {
+            let (Some(re), Some(s)) = (str_of(ev, &a[0]), str_of(ev, &a[1])) else {
                 return V::unknown();
             };
             let Some(r) = regex(&re, false) else {
@@ -88,7 +67,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         Prim::Substring => {
             let (Some(start), Some(len), Some(s)) =
-                (int_arg(ev, &a[0]), int_arg(ev, &a[1]), str_arg(ev, &a[2]))
+                (int_of(ev, &a[0]), int_of(ev, &a[1]), str_of(ev, &a[2]))
             else {
                 return V::unknown();
             };
@@ -106,13 +85,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         Prim::ReplaceStrings => {
             let (Some(from), Some(to), Some(s)) =
-                (list_arg(ev, &a[0]), list_arg(ev, &a[1]), str_arg(ev, &a[2]))
+                (list_of(ev, &a[0]), list_of(ev, &a[1]), str_of(ev, &a[2]))
             else {
                 return V::unknown();
             };
             let mut pats = Vec::new();
             for (f, t) in from.iter().zip(to.iter()) {
-                let (Some(f), Some(t)) = (str_arg(ev, f), str_arg(ev, t)) else {
+                let (Some(f), Some(t)) = (str_of(ev, f), str_of(ev, t)) else {
                     return V::unknown();
                 };
                 pats.push((f, t));
@@ -122,22 +101,22 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
             V::str(&replace_strings(&s, &pats), at)
         }
-        Prim::HasInfix => match (str_arg(ev, &a[0]), str_arg(ev, &a[1])) {
+        Prim::HasInfix => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
             (Some(x), Some(s)) => V::new(Val::Bool(s.contains(&*x)), at),
             _ => V::unknown(),
         },
         // `hasExt "nix"` of a file name (lib.fileset.fileFilter's predicate argument).
-        Prim::HasExtOf => match (str_arg(ev, &a[0]), str_arg(ev, &a[1])) {
+        Prim::HasExtOf => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
             (Some(name), Some(ext)) => V::new(Val::Bool(name.ends_with(&format!(".{ext}"))), at),
             _ => V::unknown(),
         },
         Prim::SetAttrByPath => {
-            let Some(path) = list_arg(ev, &a[0]) else {
+            let Some(path) = list_of(ev, &a[0]) else {
                 return V::unknown();
             };
             let mut value = a[1].clone();
             for k in path.iter().rev() {
-                let Some(k) = str_arg(ev, k) else {
+                let Some(k) = str_of(ev, k) else {
                     return V::unknown();
                 };
                 let mut attrs = Attrs::default();
@@ -147,12 +126,12 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             ev.force(&value)
         }
         Prim::GetAttrFromPath => {
-            let Some(path) = list_arg(ev, &a[0]) else {
+            let Some(path) = list_of(ev, &a[0]) else {
                 return V::unknown();
             };
             let mut cur = ev.force(&a[1]);
             for k in path.iter() {
-                let Some(k) = str_arg(ev, k) else {
+                let Some(k) = str_of(ev, k) else {
                     return V::unknown();
                 };
                 match ev.select_key(&cur, &k) {
@@ -191,13 +170,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             Some(true) => V::bool(true),
             _ => V::unknown(),
         },
-        Prim::FromJson => match str_arg(ev, &a[0]) {
+        Prim::FromJson => match str_of(ev, &a[0]) {
             Some(s) => serde_json::from_str::<serde_json::Value>(&s)
                 .map(|j| from_json(&j, at))
                 .unwrap_or_else(|_| V::unknown()),
             None => V::unknown(),
         },
-        Prim::FromToml => match str_arg(ev, &a[0]) {
+        Prim::FromToml => match str_of(ev, &a[0]) {
             Some(s) => toml::from_str::<toml::Value>(&s)
                 .map(|t| from_toml(&t, at))
                 .unwrap_or_else(|_| V::unknown()),
@@ -239,7 +218,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             ev.force(&cell)
         }
         Prim::FindFirst => {
-            let Some(items) = list_arg(ev, &a[2]) else {
+            let Some(items) = list_of(ev, &a[2]) else {
                 return V::unknown();
             };
             for x in items.iter() {
@@ -261,7 +240,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             };
             call(ev, parse, &[ready(text)], at)
         }
-        Prim::Trim => match str_arg(ev, &a[0]) {
+        Prim::Trim => match str_of(ev, &a[0]) {
             Some(s) => V::str(
                 s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r'),
                 at,
@@ -271,12 +250,12 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         // flake-utils: `eachSystem systems f` is `{ <attr>.<system> = (f system).<attr>; }`.
         Prim::EachSystem | Prim::EachDefaultSystem => {
             let (systems, f) = if p == Prim::EachSystem {
-                let Some(list) = list_arg(ev, &a[0]) else {
+                let Some(list) = list_of(ev, &a[0]) else {
                     return V::unknown();
                 };
                 let mut names = Vec::new();
                 for t in list.iter() {
-                    match str_arg(ev, t) {
+                    match str_of(ev, t) {
                         Some(s) => names.push(s),
                         None => return V::unknown(),
                     }

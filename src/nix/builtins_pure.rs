@@ -7,7 +7,7 @@
 //! Nix keeps lazy. A list item that is Unknown stands for an unknown number of unknown items, as
 //! elsewhere in the evaluator (`filter` with an unknown verdict, `++` with an unknown list).
 
-use super::builtins::{Prim, equal};
+use super::builtins::{Prim, attrs_of, equal, list_of};
 use super::eval::{Coerced, Eval, Selected};
 use super::value::*;
 use std::collections::{BTreeMap, HashSet, VecDeque};
@@ -131,16 +131,6 @@ fn str_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<str>> {
         Val::Str(s) => Some(s),
         _ => None,
     }
-}
-
-fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
-    let v = ev.force(t);
-    ev.as_list(&v)
-}
-
-fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
-    let v = ev.force(t);
-    ev.as_attrs(&v)
 }
 
 /// `f x y ...`, forced.

@@ -47,14 +47,18 @@ fn project(name: &str, node: &Value) -> Option<&'static str> {
 
 /// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
 pub fn read(access: &crate::access::Access, dir: &Path) -> Versions {
+    load(access, dir).map(|l| versions(&l)).unwrap_or_default()
+}
+
+/// `dir/flake.lock`, parsed; None when it is missing or malformed.
+pub fn load(access: &crate::access::Access, dir: &Path) -> Option<Value> {
+    let (_, bytes) = access.read(&dir.join("flake.lock")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The pins of the well-known projects among a lock's root inputs.
+pub fn versions(lock: &Value) -> Versions {
     let mut v = Versions::default();
-    let Ok((_, bytes)) = access.read(&dir.join("flake.lock")) else {
-        return v;
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let Ok(lock) = serde_json::from_str::<Value>(&text) else {
-        return v;
-    };
     let nodes = &lock["nodes"];
     let root = lock["root"].as_str().unwrap_or("root");
     let Some(inputs) = nodes[root]["inputs"].as_object() else {

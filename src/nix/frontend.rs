@@ -98,22 +98,26 @@ pub fn load_overlay(
         Ok(Kind::Dir) => path.to_path_buf(),
         _ => path.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
-    let inputs = InputDirs::find(&access, &flake_dir, &opts.inputs)?;
-    let mut allow = opts.allow.clone();
-    allow.extend(inputs.roots());
-    let access = Access::for_check(path, &allow)?;
+    let lock = super::flake_lock::load(&access, &flake_dir);
+    let inputs = InputDirs::find(lock.as_ref(), &opts.inputs)?;
+    let versions = lock
+        .as_ref()
+        .map(super::flake_lock::versions)
+        .unwrap_or_default();
+    let access = access.widened(&inputs.roots())?;
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(EVAL_STACK)
         .build()
         .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
-    pool.install(|| load_in_pool(&normalize_path(path), access, inputs, overlay))
+    pool.install(|| load_in_pool(&normalize_path(path), access, inputs, &versions, overlay))
 }
 
 fn load_in_pool(
     path: &Path,
     access: Access,
     inputs: InputDirs,
+    versions: &Versions,
     overlay: &[(PathBuf, String)],
 ) -> Result<Loaded, String> {
     let is_dir = access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
@@ -133,7 +137,6 @@ fn load_in_pool(
         return Err(format!("{}: no .nix files here", path.display()));
     }
     files.preload(&nix_files);
-    let versions = super::flake_lock::read(&files.access, &dir);
     let is_flake = if is_dir {
         nix_files.contains(&dir.join("flake.nix"))
     } else {
@@ -142,14 +145,14 @@ fn load_in_pool(
     let hive = dir.join("hive.nix");
     let mut hosts: Vec<Host> = if is_flake {
         let flake = dir.join("flake.nix");
-        read_hosts(&files, &dir, &nix_files, &versions, &|ev| {
+        read_hosts(&files, &dir, &nix_files, versions, &|ev| {
             hosts::flake_hosts(ev, flake.parent().unwrap_or(Path::new(".")))
         })
     } else if is_dir
         && nix_files.contains(&hive)
         && !nix_files.contains(&dir.join("configuration.nix"))
     {
-        read_hosts(&files, &dir, &nix_files, &versions, &|ev| {
+        read_hosts(&files, &dir, &nix_files, versions, &|ev| {
             hosts::hive_file_hosts(ev, &hive)
         })
     } else if !is_dir {
@@ -157,13 +160,13 @@ fn load_in_pool(
             &files,
             None,
             vec![path.to_path_buf()],
-            &versions,
+            versions,
             None,
         )]
     } else {
         machines::entry_points(&files, &dir, &nix_files)
             .into_par_iter()
-            .map(|(name, root)| evaluate_paths(&files, name, vec![root], &versions, None))
+            .map(|(name, root)| evaluate_paths(&files, name, vec![root], versions, None))
             .collect()
     };
 

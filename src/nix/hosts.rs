@@ -179,7 +179,10 @@ fn flake_value(
 /// `input:srvos/nixos/server` (a path in it), `import input:x/module.nix`. None for anything
 /// else (an application, an input that cannot be read).
 pub fn external_source(ev: &mut Eval, name: &str) -> Option<V> {
-    let name = name.strip_prefix("import ").unwrap_or(name);
+    let (imported, name) = match name.strip_prefix("import ") {
+        Some(n) => (true, n),
+        None => (false, name),
+    };
     let rest = name.strip_prefix("input:")?;
     let (selects, path) = match rest.find('/') {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
@@ -197,22 +200,21 @@ pub fn external_source(ev: &mut Eval, name: &str) -> Option<V> {
             _ => return None,
         };
     }
-    match path {
-        None => Some(v),
-        Some(p) => {
-            let base = match &v.kind {
-                Val::Path(b) => (**b).clone(),
-                _ => match ev.select_key(&v, "outPath") {
-                    Selected::Found(o) => match &o.kind {
-                        Val::Path(b) => (**b).clone(),
-                        _ => return None,
-                    },
-                    _ => return None,
-                },
-            };
-            Some(V::new(Val::Path(Rc::new(base.join(p))), None))
-        }
+    if path.is_none() && !imported {
+        return Some(v);
     }
+    // A path in the input (`"${input}/x.nix"`, `import input`): the module system imports it.
+    let base = match &v.kind {
+        Val::Path(b) => (**b).clone(),
+        _ => match ev.select_key(&v, "outPath") {
+            Selected::Found(V {
+                kind: Val::Path(b), ..
+            }) => (*b).clone(),
+            _ => return None,
+        },
+    };
+    let full = path.map_or(base.clone(), |p| base.join(p));
+    Some(V::new(Val::Path(Rc::new(full)), None))
 }
 
 /// An input read from its source: a flake's `self`, or the folder of a non-flake input. Once

@@ -10,7 +10,6 @@
 //!
 //! Nested inputs (an input's own inputs) are found through the lock graph, `follows` included.
 
-use crate::access::Access;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,15 +33,6 @@ pub struct ReadOptions {
     pub inputs: InputOptions,
 }
 
-impl ReadOptions {
-    pub fn allowing(allow: &[PathBuf]) -> ReadOptions {
-        ReadOptions {
-            allow: allow.to_vec(),
-            ..ReadOptions::default()
-        }
-    }
-}
-
 /// Parses `NAME=DIR`.
 pub fn parse_override(s: &str) -> Result<(String, PathBuf), String> {
     match s.split_once('=') {
@@ -64,15 +54,11 @@ pub struct InputDirs {
 }
 
 impl InputDirs {
-    /// Finds the readable inputs of the flake in `dir` (reading its flake.lock through
-    /// `access`). Overrides whose folder does not exist are an error.
-    pub fn find(access: &Access, dir: &Path, opts: &InputOptions) -> Result<InputDirs, String> {
+    /// Finds the readable inputs of a flake from its lock (if it has one). Overrides whose
+    /// folder does not exist are an error.
+    pub fn find(lock: Option<&Value>, opts: &InputOptions) -> Result<InputDirs, String> {
         let mut out = InputDirs::default();
-        let lock = access
-            .read(&dir.join("flake.lock"))
-            .ok()
-            .and_then(|(_, bytes)| serde_json::from_slice::<Value>(&bytes).ok());
-        if let Some(lock) = &lock {
+        if let Some(lock) = lock {
             out.read_lock(lock, opts.from_store);
         }
         for (name, path) in &opts.overrides {

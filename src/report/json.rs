@@ -48,13 +48,3 @@ pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> V
         .collect();
     json!({ "version": VERSION, "diagnostics": diagnostics, "hosts": hosts })
 }
-
-pub fn write(
-    items: &[Resolved],
-    coverage: &Coverage,
-    db: &mut SourceDb,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(items, coverage, db))?;
-    writeln!(out)
-}

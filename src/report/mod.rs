@@ -173,8 +173,14 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(diags, coverage, db, out, color),
-        Format::Json => json::write(&resolve(diags, db), coverage, db, out),
-        Format::Sarif => sarif::write(&resolve(diags, db), coverage, db, out),
+        Format::Json => write_json(&json::to_value(&resolve(diags, db), coverage, db), out),
+        Format::Sarif => write_json(&sarif::to_value(&resolve(diags, db), coverage, db), out),
         Format::Github => github::write(&resolve(diags, db), coverage, db, out),
     }
+}
+
+/// A JSON document, pretty-printed, with a final newline.
+fn write_json(value: &serde_json::Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
 }

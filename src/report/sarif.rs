@@ -186,16 +186,6 @@ pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> V
     })
 }
 
-pub fn write(
-    items: &[Resolved],
-    coverage: &Coverage,
-    db: &mut SourceDb,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(items, coverage, db))?;
-    writeln!(out)
-}
-
 fn cwd() -> String {
     std::env::current_dir()
         .map(|d| d.to_string_lossy().trim_end_matches('/').to_string())

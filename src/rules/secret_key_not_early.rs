@@ -2,6 +2,7 @@
 
 use super::{Context, Sink};
 use crate::facts::Fact;
+use crate::timeline::Installer;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let mut keys: Vec<(&str, &Fact<String>)> = Vec::new();
@@ -43,33 +44,26 @@ pub fn check(cx: &Context, out: &mut Sink) {
     {
         keys.extend(a.identity_paths.iter().map(|k| ("age.identityPaths", k)));
     }
+    let sops_date = cx
+        .host
+        .versions
+        .sops_nix
+        .as_ref()
+        .and_then(|p| p.date.as_deref());
     for (option, key) in keys {
-        let when = if option.starts_with("sops") {
-            sops_when
-        } else {
-            "when secrets are installed at activation"
-        };
         let Some(path) = key.as_str() else { continue };
-        let systemd_unit = match &cx.host.sops {
+        // Who reads the key, and how: at activation, or in sops-nix's unit.
+        let (installer, systemd_unit, when) = match &cx.host.sops {
             Some(s) if option.starts_with("sops") => match s.use_systemd_activation.value {
-                Some(v) => v,
+                Some(v) => (Installer::Sops, v, sops_when),
                 // Not known how sops-nix installs: not known when the key is read.
                 None => continue,
             },
-            _ => false,
-        };
-        // When the key is read: at activation, or in sops-nix's unit (after impermanence has
-        // linked persisted files, before local-fs.target).
-        let sops_date = cx
-            .host
-            .versions
-            .sops_nix
-            .as_ref()
-            .and_then(|p| p.date.as_deref());
-        let installer = if option.starts_with("sops") {
-            crate::timeline::Installer::Sops
-        } else {
-            crate::timeline::Installer::Agenix
+            _ => (
+                Installer::Agenix,
+                false,
+                "when secrets are installed at activation",
+            ),
         };
         let Some(needed) =
             crate::timeline::secrets_installed(installer, systemd_unit, false, sops_date)
