@@ -68,15 +68,47 @@ def unread_kind(what):
     return "other"
 
 
+def checkout(inputs, owner, repo, rev):
+    """The checkout of owner/repo in `inputs`: at that commit if there is one, else any."""
+    for folder in (f"{owner}+{repo}@{rev[:8]}", f"{owner}+{repo}"):
+        candidate = os.path.join(inputs, folder)
+        if os.path.isdir(candidate):
+            return candidate
+    return None
+
+
+def pinned_flags(path, inputs):
+    """`--input URL=DIR` for each GitHub source pinned by npins (npins/sources.json) or niv
+    (nix/sources.json) with a checkout in `inputs`: what the pin's fetcher would fetch."""
+    flags = []
+    for pins_file, key in (("npins/sources.json", "pins"), ("nix/sources.json", None)):
+        try:
+            with open(os.path.join(path, pins_file)) as f:
+                pins = json.load(f)
+        except (OSError, ValueError):
+            continue
+        for pin in (pins.get(key, {}) if key else pins).values():
+            if not isinstance(pin, dict) or not pin.get("url"):
+                continue
+            repo = pin.get("repository") or {}
+            owner, name = repo.get("owner") or pin.get("owner"), repo.get("repo") or pin.get("repo")
+            rev = pin.get("revision") or pin.get("rev") or ""
+            found = owner and name and checkout(inputs, owner, name, rev)
+            if found:
+                flags += ["--input", f"{pin['url']}={found}"]
+    return flags
+
+
 def input_flags(path, inputs):
-    """`--input NAME=DIR` for each root input of the lock with a checkout in `inputs`."""
+    """`--input NAME=DIR` for each root input of the lock with a checkout in `inputs`, and
+    `--input URL=DIR` for pinned sources."""
     if not inputs:
         return []
     try:
         with open(os.path.join(path, "flake.lock")) as f:
             lock = json.load(f)
     except (OSError, ValueError):
-        return []
+        return pinned_flags(path, inputs)
     nodes = lock.get("nodes", {})
     flags = []
     for name, key in nodes.get(lock.get("root", "root"), {}).get("inputs", {}).items():
@@ -86,12 +118,10 @@ def input_flags(path, inputs):
         owner, repo, rev = locked.get("owner"), locked.get("repo"), locked.get("rev") or ""
         if not owner or not repo:
             continue
-        for folder in (f"{owner}+{repo}@{rev[:8]}", f"{owner}+{repo}"):
-            candidate = os.path.join(inputs, folder)
-            if os.path.isdir(candidate):
-                flags += ["--input", f"{name}={candidate}"]
-                break
-    return flags
+        found = checkout(inputs, owner, repo, rev)
+        if found:
+            flags += ["--input", f"{name}={found}"]
+    return flags + pinned_flags(path, inputs)
 
 
 def run_one(binary, src, row, errors, inputs=None):

@@ -81,7 +81,8 @@ pub struct InputArgs {
     #[arg(long = "allow-path", value_name = "DIR")]
     pub allow_path: Vec<PathBuf>,
     /// Read the flake input NAME from DIR (repeatable), as Nix's --override-input: its modules
-    /// are then checked instead of reported as unread.
+    /// are then checked instead of reported as unread. NAME may also be the URL a fetcher
+    /// fetches (fetchTarball, npins, niv).
     #[arg(long = "input", value_name = "NAME=DIR", value_parser = crate::nix::inputs::parse_override)]
     pub inputs: Vec<(String, PathBuf)>,
     /// Read the flake inputs locked in flake.lock from the local Nix store where they are

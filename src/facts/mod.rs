@@ -156,7 +156,7 @@ pub struct Host {
     pub programs_fuse_user_allow_other: Fact<bool>,
     #[serde(default)]
     pub versions: Versions,
-    /// Places where impermanence's home-manager module is imported by hand (removed upstream).
+    /// Imports of impermanence's deprecated homeManagerModules flake output.
     #[serde(default)]
     pub legacy_hm_imports: Vec<Loc>,
     /// Files that could not be parsed or read, with the position of the problem.

@@ -68,7 +68,8 @@ prims! {
     Range 2 "range";
     Reverse 1 "reverseList";
     Imap0 2 "imap0";
-    Imap1 2 "imap1";
+    // `lib.imap` is lib/trivial.nix's deprecated name for imap1.
+    Imap1 2 "imap1" | "imap";
     SubtractLists 2 "subtractLists";
     Remove 2 "remove";
     ToList 1 "toList";
@@ -126,7 +127,7 @@ prims! {
     PathExists 1 "pathExists";
     BaseNameOf 1 "baseNameOf";
     TypeOf 1 "typeOf";
-    Unknown1 1 "derivation" | "getFlake" | "hashString" | "toFile";
+    Unknown1 1 "derivation" | "hashString" | "toFile";
     GetEnv 1 "getEnv";
     Collect 2 "collect";
     IsPath 1 "isPath";
@@ -180,6 +181,9 @@ prims! {
     EachDefaultSystem 1 "__eachDefaultSystem";
     ExtendStep 2 "__extendStep";
     Fetch 1 "fetchTarball" | "fetchGit" | "fetchurl" | "fetchTree" | "fetchFromGitHub";
+    GetFlake 1 "getFlake";
+    // `builtins.path { path; name; filter; }` (only under builtins: lib.path is a namespace).
+    StorePath 1 "__path";
     // reading the checked tree (reads.rs)
     ReadFile 1 "readFile" | "fileContents";
     ReadDir 1 "readDir";
@@ -312,7 +316,15 @@ pub fn lib_value() -> V {
 }
 
 pub fn builtins_value() -> V {
-    V::attrs(prim_set(true), None)
+    let mut attrs = prim_set(true);
+    attrs.map.insert(
+        "path".into(),
+        Binding {
+            value: ready(prim_value(Prim::StorePath)),
+            at: None,
+        },
+    );
+    V::attrs(attrs, None)
 }
 
 fn int(v: &V) -> Option<i64> {
@@ -454,7 +466,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             }
             (Val::External(n), Val::Str(s)) => V::new(Val::External(format!("{n}{s}").into()), at),
             // A set with outPath (an npins source, a flake input) plus a string.
-            (Val::Attrs(_), Val::Str(_)) => match ev.coerce_to_string(&l) {
+            (Val::Attrs(_) | Val::Config(_), Val::Str(_)) => match ev.coerce_to_string(&l) {
                 Coerced::Str(a) => binop(ev, op, V::new(Val::Path(Rc::new(a.into())), l.at), r, at),
                 Coerced::External(n) => binop(ev, op, V::new(Val::External(n.into()), l.at), r, at),
                 Coerced::Unknown => V::unknown(),
@@ -584,8 +596,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
         | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
-        | ExtendStep | Fetch | ApplyPatches | MakeExtensible | FindFirst | ImportJson
-        | ImportToml | Trim | EachSystem | EachDefaultSystem => {
+        | ExtendStep | Fetch | GetFlake | StorePath | ApplyPatches | MakeExtensible | FindFirst
+        | ImportJson | ImportToml | Trim | EachSystem | EachDefaultSystem => {
             return super::builtins_more::call(ev, p, a, at);
         }
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
@@ -1415,7 +1427,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 }
                 Val::External(n) => V::new(Val::External(format!("import {n}").into()), at),
                 // A set with outPath (an npins or niv source, a flake input).
-                Val::Attrs(_) => match ev.coerce_to_string(&v) {
+                Val::Attrs(_) | Val::Config(_) => match ev.coerce_to_string(&v) {
                     Coerced::Str(s) if s.starts_with('/') => {
                         ev.import(std::path::Path::new(&s), v.at.or(at)).0
                     }

@@ -275,8 +275,6 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             };
             each_system(ev, &systems, &f, at)
         }
-        // What a fetcher fetches is outside the configuration: an external value named by its
-        // URL, so a module from it is still recognised (`"${fetchTarball url}/nixos.nix"`).
         // `pkgs.applyPatches { src = nixpkgs; patches = …; }`: for what the linter reads (lib,
         // nixosSystem, modules), a patched source is its source.
         Prim::ApplyPatches => {
@@ -286,6 +284,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 _ => V::unknown(),
             }
         }
+        // What a fetcher fetches is outside the configuration: an external value named by its
+        // URL, so a module from it is still recognised (`"${fetchTarball url}/nixos.nix"`),
+        // unless the user gave its source (`--input URL=DIR`): then it is that folder, as the
+        // store path is in Nix.
         Prim::Fetch => {
             let v = ev.force(&a[0]);
             let url = match &v.kind {
@@ -295,9 +297,35 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                     _ => None,
                 },
             };
+            if let Some(dir) = url.as_deref().and_then(|u| ev.files.inputs.dir(u)) {
+                return V::new(Val::Path(Rc::new(dir.to_path_buf())), at);
+            }
             match url {
                 Some(u) => V::new(Val::External(format!("fetch:{u}").into()), at),
                 None => V::new(Val::External("fetch:".into()), at),
+            }
+        }
+        // `builtins.getFlake "github:owner/repo"`: a flake outside the configuration, named by
+        // its reference like an input is by its URL.
+        Prim::GetFlake => match str_of(ev, &a[0]) {
+            Some(r) => V::new(Val::External(format!("flake:{r}").into()), at),
+            None => V::new(Val::External("flake:".into()), at),
+        },
+        // `builtins.path { path = ./x; name = …; }` copies the path to the store: the copy has
+        // the same files (a filter can only leave some out), read where they are.
+        Prim::StorePath => {
+            let arg = ev.force(&a[0]);
+            match &arg.kind {
+                Val::Path(_) => arg,
+                _ => match ev.select_key(&arg, "path") {
+                    Selected::Found(p) => match &p.kind {
+                        Val::Str(s) if s.starts_with('/') => {
+                            V::new(Val::Path(Rc::new(std::path::PathBuf::from(&**s))), p.at)
+                        }
+                        _ => p,
+                    },
+                    _ => V::unknown(),
+                },
             }
         }
         _ => V::unknown(),

@@ -406,14 +406,13 @@ impl<'f> Eval<'f> {
             // Nix copies an interpolated path to the store; the copy has the same files, which
             // are read here where they are (`"${self}/hosts/${name}"`, `"${./.}/x.nix"`).
             Val::Path(p) => Coerced::Str(p.to_string_lossy().into_owned()),
-            // A set with `outPath` (a flake's `self`, an input) or `__toString`.
-            Val::Attrs(a) => {
-                if let Some(b) = a.get("outPath") {
-                    let v = self.force(&b.value.clone());
-                    return self.coerce_to_string(&v);
+            // A set with `outPath` (a flake's `self`, an input) or `__toString`, written in the
+            // configuration or read from an option's value (`extraSpecialArgs.sources.x`).
+            Val::Attrs(_) | Val::Config(_) => {
+                if let Selected::Found(out) = self.select_key(v, "outPath") {
+                    return self.coerce_to_string(&out);
                 }
-                if let Some(b) = a.get("__toString") {
-                    let f = self.force(&b.value.clone());
+                if let Selected::Found(f) = self.select_key(v, "__toString") {
                     let s = self.apply(f, ready(v.clone()), v.at);
                     return self.coerce_to_string(&s);
                 }
@@ -572,11 +571,15 @@ impl<'f> Eval<'f> {
             Val::External(name) => {
                 let base = name.strip_prefix("input:").unwrap_or(name);
                 // nixpkgs' lib, however it is reached: `nixpkgs.lib`, `pkgs.lib`,
-                // `(import nixpkgs { }).lib`.
+                // `(import nixpkgs { }).lib`, `(import (fetchTarball nixpkgs-url) { }).lib`.
                 let nixpkgs_like = |n: &str| {
                     let n = n.trim_start_matches("import ").trim_end_matches("()");
                     let n = n.strip_prefix("input:").unwrap_or(n);
-                    n == "pkgs" || n == "<nixpkgs>" || self.nixpkgs_inputs.iter().any(|i| i == n)
+                    n == "pkgs"
+                        || n == "<nixpkgs>"
+                        || self.nixpkgs_inputs.iter().any(|i| i == n)
+                        || n.strip_prefix("fetch:")
+                            .is_some_and(super::hosts::is_nixpkgs_url)
                 };
                 if key == "lib" && (nixpkgs_like(base) || nixpkgs_like(name)) {
                     let l = self.lib_thunk();
@@ -843,6 +846,11 @@ impl<'f> Eval<'f> {
                 // `import "${nixpkgs}/nixos/lib/eval-config.nix" { modules = ...; }`.
                 if n.starts_with("import ") && n.ends_with("nixos/lib/eval-config.nix") {
                     return builtins::call(self, Prim::NixosSystem, &[arg], at);
+                }
+                if n.strip_prefix("import fetch:")
+                    .is_some_and(|url| url.contains("flake-compat"))
+                {
+                    return super::hosts::flake_compat(self, arg, at);
                 }
                 V::new(Val::External(format!("{n}()").into()), at)
             }

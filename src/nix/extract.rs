@@ -284,7 +284,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
         ];
         for (name, complete, p) in checks {
             if !complete {
-                let at = self.ev.config_def_at(self.sys, &path(p));
+                let p = path(p);
+                let at = match self.ev.unknown_names_at(self.sys, &p) {
+                    Some(at) => Some(at),
+                    None => self.ev.config_def_at(self.sys, &p),
+                };
                 self.ev
                     .note_unread(format!("the value of {name} (partly)"), at);
             }

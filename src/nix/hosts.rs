@@ -3,7 +3,7 @@
 //! hives. `self` is the flake's own outputs and folder; every input, declared or not, is an
 //! external value named after it.
 
-use super::eval::{Eval, Selected};
+use super::eval::{Coerced, Eval, Selected};
 use super::value::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,8 +69,12 @@ fn is_nixpkgs(name: &str, url: &str) -> bool {
         || name == "nixos"
         || name.starts_with("nixos-unstable")
         || name.starts_with("nixos-2")
-        || url.contains("nixpkgs")
-        || url.contains("/nixos-")
+        || is_nixpkgs_url(url)
+}
+
+/// A URL nixpkgs is fetched from: a flake input's, or a fetcher's (npins, niv, channels).
+pub fn is_nixpkgs_url(url: &str) -> bool {
+    url.contains("nixpkgs") || url.contains("/nixos-")
 }
 
 /// The flake's outputs, evaluated with its inputs and `self`. The thunks are kept alive by
@@ -215,6 +219,59 @@ pub fn external_source(ev: &mut Eval, name: &str) -> Option<V> {
     };
     let full = path.map_or(base.clone(), |p| base.join(p));
     Some(V::new(Val::Path(Rc::new(full)), None))
+}
+
+/// `import flake-compat { src = …; }` (edolstra's, lix's or nix-community's flake-compat,
+/// fetched by URL): the flake in `src` as a set with `defaultNix`, `outputs` and `shellNix`.
+/// A `src` whose folder can be read is read like an input (its own inputs stay external,
+/// except nixpkgs); any other `src` stays the external value it is, so a module from it is
+/// still named by where it comes from.
+pub fn flake_compat(ev: &mut Eval, arg: Thunk, at: Option<Span>) -> V {
+    let arg = ev.force(&arg);
+    let src = match ev.select_key(&arg, "src") {
+        Selected::Found(v) => v,
+        _ => return V::unknown(),
+    };
+    let flake = match ev.coerce_to_string(&src) {
+        Coerced::Str(dir) if dir.starts_with('/') => compat_flake(ev, Path::new(&dir)),
+        Coerced::External(n) => Some(ready(V::new(Val::External(n.into()), src.at))),
+        _ => None,
+    };
+    let Some(flake) = flake else {
+        return V::unknown();
+    };
+    let mut out = Attrs::default();
+    for key in ["defaultNix", "outputs", "shellNix"] {
+        out.map.insert(
+            key.into(),
+            Binding {
+                value: flake.clone(),
+                at: None,
+            },
+        );
+    }
+    V::attrs(out, at)
+}
+
+/// The flake in a folder read through flake-compat: its `self`.
+fn compat_flake(ev: &mut Eval, dir: &Path) -> Option<Thunk> {
+    let flake_nix = dir.join("flake.nix");
+    if ev.files.access.kind(&flake_nix).ok() != Some(crate::access::Kind::File) {
+        return None;
+    }
+    let (flake, _) = ev.import(&flake_nix, None);
+    let tag = dir.file_name()?.to_string_lossy().into_owned();
+    let mut names = BTreeMap::new();
+    for (name, url) in flake_inputs(ev, &flake) {
+        let external = if is_nixpkgs(&name, &url) {
+            "nixpkgs".to_string()
+        } else {
+            format!("?{tag}.{name}")
+        };
+        names.insert(name, external);
+    }
+    let (self_thunk, _) = flake_value(ev, &flake, dir, names, &format!("input:?{tag}."))?;
+    Some(self_thunk)
 }
 
 /// An input read from its source: a flake's `self`, or the folder of a non-flake input. Once

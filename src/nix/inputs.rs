@@ -20,7 +20,8 @@ pub const STORE_DIR: &str = "/nix/store";
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
 pub struct InputOptions {
-    /// `--input NAME=DIR`: the root flake's input NAME is read from DIR.
+    /// `--input NAME=DIR`: the root flake's input NAME (or what a fetcher fetches from the URL
+    /// NAME) is read from DIR.
     pub overrides: Vec<(String, PathBuf)>,
     /// `--inputs-from-store`: read locked inputs found in the local Nix store.
     pub from_store: bool,
@@ -33,9 +34,15 @@ pub struct ReadOptions {
     pub inputs: InputOptions,
 }
 
-/// Parses `NAME=DIR`.
+/// Parses `NAME=DIR`, where NAME is a flake input's name or the URL a fetcher fetches
+/// (`builtins.fetchTarball`, npins, niv). A URL may itself contain `=`: it ends at the last one.
 pub fn parse_override(s: &str) -> Result<(String, PathBuf), String> {
-    match s.split_once('=') {
+    let split = if s.contains("://") {
+        s.rsplit_once('=')
+    } else {
+        s.split_once('=')
+    };
+    match split {
         Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
             Ok((name.to_string(), PathBuf::from(dir)))
         }
@@ -110,7 +117,8 @@ impl InputDirs {
         }
     }
 
-    /// The folder of the input with this name, when it can be read.
+    /// The folder of the input with this name (or of the source fetched from this URL), when
+    /// it can be read.
     pub fn dir(&self, name: &str) -> Option<&Path> {
         self.dirs.get(name).map(PathBuf::as_path)
     }
@@ -261,6 +269,11 @@ mod tests {
         assert_eq!(
             parse_override("srvos=../srvos").unwrap(),
             ("srvos".to_string(), PathBuf::from("../srvos"))
+        );
+        let url = "https://example.org/a.tar.gz?rev=1";
+        assert_eq!(
+            parse_override(&format!("{url}=/src/a")).unwrap(),
+            (url.to_string(), PathBuf::from("/src/a"))
         );
         assert!(parse_override("srvos").is_err());
         assert!(parse_override("=x").is_err());

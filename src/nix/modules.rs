@@ -203,6 +203,18 @@ impl<'f> Eval<'f> {
                 )),
                 at: None,
             });
+        // lib/modules.nix passes the class the module system was evaluated with (`class` of
+        // evalModules): NixOS's eval-config.nix, home-manager's modules/default.nix and
+        // flake-parts each name theirs. Modules shared between classes test it.
+        let class = match scope {
+            Scope::Nixos => "nixos",
+            Scope::HomeManager => "homeManager",
+            Scope::FlakeParts => "flake",
+        };
+        args.map.entry("_class".into()).or_insert_with(|| Binding {
+            value: ready(V::str(class, None)),
+            at: None,
+        });
         // Any other argument a module asks for comes from `_module.args` (inputs, ...).
         args.partial = true;
         args.rest = Some(Rest::ModuleArgs(id));
@@ -389,7 +401,12 @@ impl<'f> Eval<'f> {
                 // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
                 Val::External(name) => match classify_external(name) {
                     Some(kind) => {
+                        // impermanence's home-manager flake outputs are an assertion that
+                        // always fails since impermanence f868c97 (2026-01-03); importing the
+                        // file itself is what its README asked for before, and is deduplicated
+                        // with the NixOS module's own import of it since.
                         if kind == "impermanence-home-manager"
+                            && name.contains("Modules")
                             && let Some(at) = v.at.or(at)
                         {
                             self.systems[sys].legacy_hm_imports.push(at);
@@ -441,8 +458,11 @@ impl<'f> Eval<'f> {
     /// A module from an input known not to touch what the rules read.
     fn is_harmless_input(&self, name: &str) -> bool {
         let name = name.trim_start_matches("import ");
-        // Fetched by URL (npins, niv, fetchTarball).
-        if let Some(url) = name.strip_prefix("fetch:") {
+        // Fetched by URL (npins, niv, fetchTarball) or a flake by reference (getFlake).
+        if let Some(url) = name
+            .strip_prefix("fetch:")
+            .or_else(|| name.strip_prefix("flake:"))
+        {
             return super::known_inputs::is_harmless("", Some(url));
         }
         let Some(rest) = name.strip_prefix("input:") else {
@@ -968,6 +988,32 @@ impl<'f> Eval<'f> {
             names.into_keys().collect(),
             complete && !self.systems[sys].incomplete,
         )
+    }
+
+    /// Where the first definition of `path` whose names could not be computed was written: what
+    /// a "partly" blind spot points at, rather than the first definition of the option.
+    pub fn unknown_names_at(&mut self, sys: usize, path: &[Rc<str>]) -> Option<Span> {
+        let defs = self.defs_at(sys, path);
+        for (def, v) in defs.iter() {
+            if def
+                .conds
+                .iter()
+                .any(|c| self.force(c).as_bool() == Some(false))
+            {
+                continue;
+            }
+            match &v.kind {
+                Val::Attrs(a) if !a.partial => {}
+                Val::Config(c) => {
+                    let (s, p) = (c.system, c.path.clone());
+                    if let Some(at) = self.unknown_names_at(s, &p) {
+                        return Some(at);
+                    }
+                }
+                _ => return v.at.or(def.at),
+            }
+        }
+        None
     }
 
     /// The definitions of `path` as values (for submodules evaluated as module systems of their

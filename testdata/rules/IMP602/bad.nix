@@ -3,7 +3,7 @@
   imports = [ ../baseline.nix ];
   programs.fuse.userAllowOther = true;
   home-manager.users.alice = {
-    imports = [ <impermanence/home-manager.nix> ]; # expect: IMP602
+    imports = [ (builtins.getFlake "github:nix-community/impermanence").homeManagerModules.impermanence ]; # expect: IMP602
     home.persistence."/persist/home/alice" = {
       directories = [ "Documents" ];
       allowOther = true; # expect: IMP602

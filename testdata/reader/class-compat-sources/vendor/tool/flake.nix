@@ -1,0 +1,7 @@
+{
+  outputs = { self }: {
+    nixosModules.default = { ... }: {
+      environment.persistence."/persist".directories = [ "/var/lib/tool" ];
+    };
+  };
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  environment.persistence."/persist".directories = [ "/var/lib/tools" ];
+}
