@@ -312,12 +312,22 @@ fn input_value(ev: &mut Eval, input: &str) -> Option<V> {
     Some(ev.force(&thunk))
 }
 
+/// The name under which hosts that may exist but could not be listed are reported.
+pub const OTHER_HOSTS: &str = "nixosConfigurations.*";
+
 /// The hosts of a flake, or why they could not be read.
 pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
     let outputs = flake_outputs(ev, dir).ok_or("flake.nix has no outputs function")?;
     let mut hosts = Vec::new();
     let mut found_set = false;
     let mut why = None;
+    // What may define hosts that cannot be listed.
+    let mut hidden: Vec<(String, Option<Span>)> = Vec::new();
+    if let Val::Config(c) = &outputs.kind {
+        for (what, at) in ev.systems[c.system].host_blind_spots.clone() {
+            hidden.push((format!("hosts that the flake module {what} may define"), at));
+        }
+    }
     match ev.select_key(&outputs, "nixosConfigurations") {
         Selected::Found(configs) => match ev.as_attrs(&configs) {
             Some(attrs) => {
@@ -333,6 +343,21 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
                 }
                 if attrs.partial && hosts.is_empty() {
                     return Err("the names of nixosConfigurations could not be evaluated".into());
+                }
+                // Some hosts were found, others may be hidden in what could not be evaluated
+                // (a definition of nixosConfigurations from a library).
+                if attrs.partial || matches!(attrs.rest, Some(Rest::External(_))) {
+                    let at = match &configs.kind {
+                        Val::Config(c) => {
+                            let (sys, path) = (c.system, c.path.clone());
+                            ev.unknown_names_at(sys, &path)
+                        }
+                        _ => configs.at,
+                    };
+                    hidden.push((
+                        "hosts of nixosConfigurations whose names could not be evaluated".into(),
+                        at,
+                    ));
                 }
             }
             None => why = Some(describe_unreadable("nixosConfigurations", &configs)),
@@ -359,11 +384,24 @@ pub fn flake_hosts(ev: &mut Eval, dir: &Path) -> Result<Vec<HostSpec>, String> {
         found_set = true;
         hosts.extend(colmena_hosts(ev, &attrs));
     }
-    if found_set {
-        Ok(hosts)
-    } else {
-        Err(why.unwrap_or_else(|| "the flake has no nixosConfigurations".into()))
+    if !found_set {
+        let hidden = hidden.into_iter().map(|(what, _)| what).collect::<Vec<_>>();
+        return Err(why.unwrap_or_else(|| match hidden.is_empty() {
+            true => "the flake has no nixosConfigurations".into(),
+            false => hidden.join(", "),
+        }));
     }
+    // Said once, as a host of its own that was not read.
+    if let Some((_, at)) = hidden.first() {
+        let what = hidden.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>();
+        hosts.push(HostSpec {
+            name: Some(OTHER_HOSTS.to_string()),
+            modules: Vec::new(),
+            special_args: Attrs::default(),
+            unreadable: Some((what.join(", "), *at)),
+        });
+    }
+    Ok(hosts)
 }
 
 /// clan-core's machines, when the outputs come from a flake-parts flake that declares them.

@@ -53,12 +53,73 @@ const HARMLESS: &[&str] = &[
 /// its path components must name the repository (`github:owner/repo/ref`,
 /// `https://flakehub.com/f/Owner/repo/*`, `git+https://host/owner/repo.git`).
 pub fn is_harmless(input: &str, url: Option<&str>) -> bool {
+    names_one_of(HARMLESS, input, url)
+}
+
+/// Projects whose flake-parts modules are known not to define hosts: formatters, dev shells,
+/// hooks, CI, and the projects the rules model (their flake modules declare outputs other than
+/// nixosConfigurations). A flake module from any other input may add hosts the static check
+/// cannot list (ez-configs, nixos-unified, easy-hosts, …).
+const FLAKE_TOOLS: &[&str] = &[
+    "flake-parts",
+    "treefmt-nix",
+    "treefmt",
+    "devshell",
+    "devenv",
+    "make-shell",
+    "git-hooks",
+    "git-hooks.nix",
+    "pre-commit-hooks",
+    "pre-commit-hooks.nix",
+    "flake-root",
+    "process-compose-flake",
+    "services-flake",
+    "mission-control",
+    "hercules-ci-effects",
+    "nix-unit",
+    "nix-github-actions",
+    "pkgs-by-name-for-flake-parts",
+    "files",
+    "flake-file",
+    "import-tree",
+    "systems",
+    "nixpkgs",
+    "home-manager",
+    "impermanence",
+    "preservation",
+    "sops-nix",
+    "agenix",
+    "agenix-shell",
+    "agenix-rekey",
+    "disko",
+    "deploy-rs",
+    "nixos-anywhere",
+    "emanote",
+    "nix-cargo-integration",
+    "nci",
+    "nix-bindings-rust",
+    "just-flake",
+    "nixago",
+    "nix-wrapper-modules",
+    // Defines `flake.modules`, which hosts of the configuration import (read as such).
+    "flake-aspects",
+    // Its hosts (`clan.machines`) are read by the static check itself.
+    "clan-core",
+];
+
+/// Is this input (by name, or its URL when known) one whose flake modules define no hosts?
+pub fn is_flake_tool(input: &str, url: Option<&str>) -> bool {
+    names_one_of(FLAKE_TOOLS, input, url) || names_one_of(HARMLESS, input, url)
+}
+
+/// With a URL, one of its path components must name the repository; without, the input's name.
+fn names_one_of(list: &[&str], input: &str, url: Option<&str>) -> bool {
     match url {
         Some(u) => u
             .split(['/', ':', '?', '#'])
             .map(|c| c.trim_end_matches(".git").to_ascii_lowercase())
-            .any(|c| HARMLESS.contains(&c.as_str())),
-        None => HARMLESS.contains(&input.to_ascii_lowercase().as_str()),
+            .any(|c| list.contains(&c.as_str())),
+        None => list.contains(&input.to_ascii_lowercase().as_str()),
     }
 }
 

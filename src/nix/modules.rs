@@ -86,6 +86,8 @@ pub struct ModuleSystem {
     pub legacy_hm_imports: Vec<Span>,
     /// Imports that name a missing or unparsable file.
     pub broken_imports: Vec<(FileId, Option<Span>)>,
+    /// Flake modules from inputs that were not read and may define hosts (flake-parts scope).
+    pub host_blind_spots: Vec<(String, Option<Span>)>,
 }
 
 /// What a third-party module reference is, from how it was reached.
@@ -234,6 +236,7 @@ impl<'f> Eval<'f> {
             externals: BTreeSet::new(),
             legacy_hm_imports: Vec::new(),
             broken_imports: Vec::new(),
+            host_blind_spots: Vec::new(),
         });
         // While modules are collected, `config` cannot be read (in Nix that is infinite
         // recursion): a read then is unknown, and nothing computed from it is kept.
@@ -415,9 +418,15 @@ impl<'f> Eval<'f> {
                     }
                     None if is_nixpkgs_module(name) => {}
                     None if self.is_harmless_input(name) => {}
-                    // Flake modules from inputs (flake-parts' own, treefmt, devshells) shape
-                    // the flake's outputs, not its hosts' configurations.
-                    None if self.systems[sys].scope == Scope::FlakeParts => {}
+                    // Flake modules from inputs shape the flake's outputs, not its hosts'
+                    // configurations; but one that is not a known tool (treefmt, devshells)
+                    // may define hosts of its own.
+                    None if self.systems[sys].scope == Scope::FlakeParts => {
+                        if !self.is_flake_tool(name) {
+                            let what = describe_external(name);
+                            self.systems[sys].host_blind_spots.push((what, v.at.or(at)));
+                        }
+                    }
                     None => {
                         let what = format!(
                             "module {} from outside the configuration",
@@ -447,29 +456,40 @@ impl<'f> Eval<'f> {
 
     /// Is this a module from an input that is neither modelled (nixpkgs, impermanence,
     /// sops-nix, ...) nor known to be harmless? Those are read when their source is available.
-    /// (Flake modules from inputs shape the flake's outputs, not a host: not read.)
+    /// (A flake module is read only when it may define hosts.)
     fn reads_input_module(&self, sys: usize, name: &str) -> bool {
-        self.systems[sys].scope != Scope::FlakeParts
-            && classify_external(name).is_none()
-            && !is_nixpkgs_module(name)
-            && !self.is_harmless_input(name)
+        let relevant = match self.systems[sys].scope {
+            Scope::FlakeParts => !self.is_flake_tool(name),
+            _ => !self.is_harmless_input(name),
+        };
+        relevant && classify_external(name).is_none() && !is_nixpkgs_module(name)
+    }
+
+    /// A flake module from an input known not to define hosts.
+    fn is_flake_tool(&self, name: &str) -> bool {
+        self.input_of(name)
+            .is_some_and(|(input, url)| super::known_inputs::is_flake_tool(input, url))
     }
 
     /// A module from an input known not to touch what the rules read.
     fn is_harmless_input(&self, name: &str) -> bool {
+        self.input_of(name)
+            .is_some_and(|(input, url)| super::known_inputs::is_harmless(input, url))
+    }
+
+    /// The input an external value comes from: its name and URL when known. Sources fetched by
+    /// URL (npins, niv, fetchTarball) and flakes by reference (getFlake) have only a URL.
+    fn input_of<'a>(&'a self, name: &'a str) -> Option<(&'a str, Option<&'a str>)> {
         let name = name.trim_start_matches("import ");
-        // Fetched by URL (npins, niv, fetchTarball) or a flake by reference (getFlake).
         if let Some(url) = name
             .strip_prefix("fetch:")
             .or_else(|| name.strip_prefix("flake:"))
         {
-            return super::known_inputs::is_harmless("", Some(url));
+            return Some(("", Some(url)));
         }
-        let Some(rest) = name.strip_prefix("input:") else {
-            return false;
-        };
+        let rest = name.strip_prefix("input:")?;
         let input = rest.split(['.', '/']).next().unwrap_or(rest);
-        super::known_inputs::is_harmless(input, self.input_urls.get(input).map(String::as_str))
+        Some((input, self.input_urls.get(input).map(String::as_str)))
     }
 
     /// A part of a system's modules that could not be read: absence proves nothing there.
@@ -844,8 +864,12 @@ impl<'f> Eval<'f> {
         // (lib/modules.nix pushes mkIf down the same way): reading `config.my` must not decide
         // conditions that read `config.my.x`.
         let is_set = |v: &V| matches!(v.kind, Val::Attrs(_) | Val::Config(_));
+        // A value from an input next to sets is a set whose names are not known.
+        let is_external = |v: &V| matches!(v.kind, Val::External(_));
         if defs.iter().any(|(_, v)| is_set(v))
-            && defs.iter().all(|(_, v)| is_set(v) || v.is_unknown())
+            && defs
+                .iter()
+                .all(|(_, v)| is_set(v) || v.is_unknown() || is_external(v))
         {
             return view();
         }
@@ -910,10 +934,11 @@ impl<'f> Eval<'f> {
             return V::unknown();
         }
         let is_set = |v: &V| matches!(v.kind, Val::Attrs(_) | Val::Config(_));
-        if leaves
-            .iter()
-            .all(|l| is_set(&l.value) || (l.value.is_unknown() && !l.certain))
-            && leaves.iter().any(|l| is_set(&l.value))
+        if leaves.iter().all(|l| {
+            is_set(&l.value)
+                || (l.value.is_unknown() && !l.certain)
+                || matches!(l.value.kind, Val::External(_))
+        }) && leaves.iter().any(|l| is_set(&l.value))
         {
             return view();
         }
