@@ -179,7 +179,12 @@ prims! {
     Trim 1 "trim";
     EachSystem 2 "__eachSystem";
     EachDefaultSystem 1 "__eachDefaultSystem";
-    ExtendStep 2 "__extendStep";
+    // lib.fixedPoints: `extends g f` applied to `final`; lib itself as an extensible function
+    // of its final value; an extensible set's `extend`; nixosSystem of an extended lib.
+    Extends 3 "__extends";
+    LibBase 1 "__libBase";
+    ExtendWith 2 "__extendWith";
+    NixosSystemLib 2 "__nixosSystemLib";
     Fetch 1 "fetchTarball" | "fetchGit" | "fetchurl" | "fetchTree" | "fetchFromGitHub";
     GetFlake 1 "getFlake";
     // `builtins.path { path; name; filter; }` (only under builtins: lib.path is a namespace).
@@ -277,9 +282,27 @@ fn prim_set(partial: bool) -> Attrs {
     attrs
 }
 
-/// `lib`: the functions above, with lib's sub-namespaces pointing back at lib itself.
-pub fn lib_value() -> V {
+/// `lib`: the functions above, with lib's sub-namespaces pointing back at lib itself, and the
+/// version of the pinned nixpkgs when it is known (`lib.version`, `lib.trivial.release`).
+pub fn lib_value(version: Option<&str>) -> V {
     let mut attrs = prim_set(true);
+    if let Some(version) = version {
+        let release = version.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+        let suffix = &version[release.len()..];
+        for (k, v) in [
+            ("version", version),
+            ("release", &*release),
+            ("versionSuffix", suffix),
+        ] {
+            attrs.map.insert(
+                k.into(),
+                Binding {
+                    value: ready(V::str(v, None)),
+                    at: None,
+                },
+            );
+        }
+    }
     let this = Rc::new(attrs.clone());
     for ns in [
         "lists",
@@ -595,9 +618,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     let unknown = V::unknown;
     match p {
         Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
-        | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend
-        | ExtendStep | Fetch | GetFlake | StorePath | ApplyPatches | MakeExtensible | FindFirst
-        | ImportJson | ImportToml | Trim | EachSystem | EachDefaultSystem => {
+        | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend | Extends
+        | LibBase | ExtendWith | NixosSystemLib | Fetch | GetFlake | StorePath | ApplyPatches
+        | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim | EachSystem
+        | EachDefaultSystem => {
             return super::builtins_more::call(ev, p, a, at);
         }
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
@@ -766,15 +790,16 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             }
             None => unknown(),
         },
+        // An item under a condition that cannot be known remembers where it was written.
         Optional => match ev.force(&a[0]).as_bool() {
             Some(true) => V::list(vec![a[1].clone()], at),
             Some(false) => V::list(vec![], at),
-            None => V::list(vec![ready(V::unknown())], at),
+            None => V::list(vec![ready(V::new(Val::Unknown, at))], at),
         },
         Optionals => match ev.force(&a[0]).as_bool() {
             Some(true) => ev.force(&a[1]),
             Some(false) => V::list(vec![], at),
-            None => V::list(vec![ready(V::unknown())], at),
+            None => V::list(vec![ready(V::new(Val::Unknown, at))], at),
         },
         ConcatLists => match list_of(ev, &a[0]) {
             Some(lists) => {

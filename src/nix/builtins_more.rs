@@ -2,7 +2,7 @@
 //! expressions, string surgery, attribute paths, JSON and TOML, `lib.extend`, and the fetchers
 //! (whose results are external values named by what they fetch).
 
-use super::builtins::{Prim, int_of, list_of, prim_value, str_of};
+use super::builtins::{Prim, attrs_of, int_of, list_of, prim_value, str_of};
 use super::eval::{Eval, Selected};
 use super::value::*;
 use std::rc::Rc;
@@ -183,39 +183,73 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             None => V::unknown(),
         },
         // lib.extend f: lib's fix-point with f's overlay (final, prev) applied.
+        // `lib.extend g`: lib is `makeExtensible` of a function of its final value, as in
+        // nixpkgs (lib/default.nix), so every extension sees the others through `final`.
         Prim::Extend => {
-            let overlay = a[0].clone();
-            let cell = super::builtins::fix_point(ready(V::new(
-                Val::Prim(Rc::new(PrimApp {
-                    prim: Prim::ExtendStep,
-                    args: vec![overlay],
-                })),
-                None,
-            )));
-            ev.force(&cell)
+            let base = ready(prim_value(Prim::LibBase));
+            let f = ready(partial(Prim::Extends, vec![a[0].clone(), base]));
+            extensible(ev, f, at)
         }
-        // One step of lib.extend: final -> lib // overlay final lib.
-        Prim::ExtendStep => {
-            let lib = ev.lib_thunk();
-            let f = ev.force(&a[0]);
-            let g = ev.apply(f, a[1].clone(), at);
-            let ext = ev.apply(g, lib.clone(), at);
-            let base = ev.force(&lib);
-            match (ev.as_attrs(&base), ev.as_attrs(&ext)) {
-                (Some(b), Some(e)) => {
-                    let mut out = (*b).clone();
+        // `makeExtensible f`: the fix-point of f, with `extend`.
+        Prim::MakeExtensible => extensible(ev, a[0].clone(), at),
+        Prim::ExtendWith => {
+            let f = ready(partial(Prim::Extends, vec![a[1].clone(), a[0].clone()]));
+            extensible(ev, f, at)
+        }
+        // `extends g f final`: prev = f final; prev // g final prev.
+        Prim::Extends => {
+            let (g, f, fin) = (&a[0], &a[1], &a[2]);
+            let fv = ev.force(f);
+            let prev = ev.apply(fv, fin.clone(), at);
+            let gv = ev.force(g);
+            let g_final = ev.apply(gv, fin.clone(), at);
+            let ext = ev.apply(g_final, ready(prev.clone()), at);
+            match (ev.as_attrs(&prev), ev.as_attrs(&ext)) {
+                (Some(p), Some(e)) => {
+                    let mut out = (*p).clone();
+                    out.partial |= e.partial;
                     for (k, v) in e.map.iter() {
                         out.map.insert(k.clone(), v.clone());
                     }
                     V::attrs(out, at)
                 }
-                _ => base,
+                (Some(p), None) => {
+                    let mut out = (*p).clone();
+                    out.partial = true;
+                    V::attrs(out, at)
+                }
+                _ => V::unknown(),
             }
         }
-        // makeExtensible f: the fix-point of f (its `extend` is not modelled).
-        Prim::MakeExtensible => {
-            let cell = super::builtins::fix_point(a[0].clone());
-            ev.force(&cell)
+        // nixpkgs' lib as a function of its final value: its `nixosSystem` gives modules that
+        // final lib (nixpkgs' flake.nix passes `lib = final` to eval-config.nix).
+        Prim::LibBase => {
+            let lib = ev.lib_thunk();
+            let base = ev.force(&lib);
+            let Some(attrs) = ev.as_attrs(&base) else {
+                return base;
+            };
+            let mut out = (*attrs).clone();
+            out.map.insert(
+                "nixosSystem".into(),
+                Binding {
+                    value: ready(partial(Prim::NixosSystemLib, vec![a[0].clone()])),
+                    at: None,
+                },
+            );
+            V::attrs(out, at)
+        }
+        // `nixosSystem args` of an extended lib: `{ lib = final; } // args`.
+        Prim::NixosSystemLib => {
+            let Some(args) = attrs_of(ev, &a[1]) else {
+                return V::unknown();
+            };
+            let mut spec = (*args).clone();
+            spec.map.entry("lib".into()).or_insert(Binding {
+                value: a[0].clone(),
+                at: None,
+            });
+            V::new(Val::System(Rc::new(spec)), at)
         }
         Prim::FindFirst => {
             let Some(items) = list_of(ev, &a[2]) else {
@@ -330,6 +364,31 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         _ => V::unknown(),
     }
+}
+
+/// A function applied to some of its arguments.
+fn partial(prim: Prim, args: Vec<Thunk>) -> V {
+    V::new(Val::Prim(Rc::new(PrimApp { prim, args })), None)
+}
+
+/// The fix-point of `f` with `extend = g: makeExtensible (extends g f)`, as lib.fixedPoints'
+/// makeExtensible.
+fn extensible(ev: &mut Eval, f: Thunk, at: Option<Span>) -> V {
+    let cell = super::builtins::fix_point(f.clone());
+    ev.keep_alive(cell.clone());
+    let v = ev.force(&cell);
+    let Some(attrs) = ev.as_attrs(&v) else {
+        return v;
+    };
+    let mut out = (*attrs).clone();
+    out.map.insert(
+        "extend".into(),
+        Binding {
+            value: ready(partial(Prim::ExtendWith, vec![f])),
+            at: None,
+        },
+    );
+    V::attrs(out, at)
 }
 
 fn each_system(ev: &mut Eval, systems: &[Rc<str>], f: &Thunk, at: Option<Span>) -> V {

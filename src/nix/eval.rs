@@ -349,7 +349,7 @@ impl<'f> Eval<'f> {
         if let Some(l) = &self.lib {
             return l.clone();
         }
-        let l = ready(builtins::lib_value());
+        let l = ready(builtins::lib_value(self.files.nixpkgs_version.as_deref()));
         self.lib = Some(l.clone());
         l
     }

@@ -255,6 +255,62 @@ impl<'e, 'f> Extractor<'e, 'f> {
 
     /// The facts the rules need that could not be computed completely, as blind spots (a
     /// module that could not be read is already one).
+    /// The path of the persistent root whose storage is `storage`: named by it, or with it as
+    /// `persistentStoragePath`.
+    fn root_path(&mut self, base: &[Rc<str>], storage: &str) -> Vec<Rc<str>> {
+        let (names, _) = self.names(base);
+        for name in names {
+            let p = join(base, &[&name]);
+            let explicit = self.opt_str(&join(&p, &["persistentStoragePath"]));
+            if explicit.map_or(&*name == storage, |f| f.value.as_deref() == Some(storage)) {
+                return p;
+            }
+        }
+        join(base, &[storage])
+    }
+
+    /// Where the first item of a root's `directories` or `files` (its users' included) that
+    /// could not be computed was written.
+    fn unknown_item_at(&mut self, root: &[Rc<str>]) -> Option<Span> {
+        if let Some(at) = self.unknown_list_item_at(root) {
+            return Some(at);
+        }
+        let users = join(root, &["users"]);
+        if let Some(at) = self.ev.unknown_names_at(self.sys, &users) {
+            return Some(at);
+        }
+        let (names, _) = self.names(&users);
+        names
+            .iter()
+            .find_map(|user| self.unknown_list_item_at(&join(&users, &[user])))
+    }
+
+    fn unknown_list_item_at(&mut self, root: &[Rc<str>]) -> Option<Span> {
+        for list in ["directories", "files"] {
+            let v = self.get(&join(root, &[list]));
+            if v.is_unknown() {
+                return v.at;
+            }
+            let Some(items) = self.ev.as_list(&v) else {
+                continue;
+            };
+            for t in items.iter() {
+                let x = self.ev.force(t);
+                let unknown = match &x.kind {
+                    Val::Unknown => true,
+                    Val::Attrs(_) => ["directory", "file"]
+                        .iter()
+                        .any(|k| self.field(&x, k).is_unknown()),
+                    _ => false,
+                };
+                if unknown && x.at.is_some() {
+                    return x.at;
+                }
+            }
+        }
+        None
+    }
+
     fn note_incomplete_facts(&mut self, host: &Host) {
         if self.ev.systems[self.sys].incomplete {
             return;
@@ -282,6 +338,23 @@ impl<'e, 'f> Extractor<'e, 'f> {
                 &["home-manager", "users"],
             ),
         ];
+        // The entries of one persistent root (an unknown item in `directories`).
+        for root in host.persistence.iter() {
+            let base = match root.module {
+                PersistModule::Impermanence => ["environment", "persistence"],
+                PersistModule::Preservation => ["preservation", "preserveAt"],
+                PersistModule::HomeManager => continue,
+            };
+            if let (false, Some(storage)) = (root.entries.complete, root.storage.value.as_deref()) {
+                let p = self.root_path(&path(&base), storage);
+                let at = match self.unknown_item_at(&p) {
+                    Some(at) => Some(at),
+                    None => self.ev.config_def_at(self.sys, &p),
+                };
+                let what = format!("the entries of {}.\"{storage}\" (partly)", base.join("."));
+                self.ev.note_unread(what, at);
+            }
+        }
         for (name, complete, p) in checks {
             if !complete {
                 let p = path(p);

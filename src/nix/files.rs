@@ -61,6 +61,8 @@ pub struct Files {
     pub access: Access,
     /// Flake inputs whose sources may be read (none unless the user named them).
     pub inputs: super::inputs::InputDirs,
+    /// `lib.version` of the pinned nixpkgs, when the lock says it.
+    pub nixpkgs_version: Option<String>,
     inner: Mutex<Inner>,
 }
 
@@ -81,6 +83,7 @@ impl Files {
         Files {
             access,
             inputs,
+            nixpkgs_version: None,
             inner: Mutex::default(),
         }
     }

@@ -45,6 +45,36 @@ fn project(name: &str, node: &Value) -> Option<&'static str> {
     .find(|p| hay.contains(p))
 }
 
+/// `lib.version` of the nixpkgs the lock pins as `nixpkgs` (as nixpkgs' flake computes it: the
+/// release in lib/.version, then `.YYYYMMDD.shortrev` of the locked commit). The release is read
+/// from the source when it is given, else from a release branch the input follows
+/// (`nixos-25.05`, `nixpkgs-25.05-darwin`, `release-25.05`); on unstable it is not known.
+pub fn nixpkgs_version(lock: &Value, source: Option<&str>) -> Option<String> {
+    let nodes = &lock["nodes"];
+    let root = lock["root"].as_str().unwrap_or("root");
+    let key = nodes[root]["inputs"]["nixpkgs"].as_str()?;
+    let node = &nodes[key];
+    let release = match source {
+        Some(text) => text.trim().to_string(),
+        None => release_of_ref(node["original"]["ref"].as_str()?)?,
+    };
+    let locked = &node["locked"];
+    let date = date_of(locked["lastModified"].as_i64()?).replace('-', "");
+    let rev = locked["rev"].as_str()?;
+    Some(format!("{release}.{date}.{}", rev.get(..7)?))
+}
+
+/// `25.05` from `nixos-25.05`, `nixos-25.05-small`, `nixpkgs-25.05-darwin`, `release-25.05`.
+fn release_of_ref(r: &str) -> Option<String> {
+    let rest = ["nixos-", "nixpkgs-", "release-"]
+        .iter()
+        .find_map(|p| r.strip_prefix(p))?;
+    let release = rest.split('-').next()?;
+    let (y, m) = release.split_once('.')?;
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(y) && digits(m)).then(|| release.to_string())
+}
+
 /// Reads the root inputs of `dir/flake.lock`; a missing or malformed lock gives no versions.
 pub fn read(access: &crate::access::Access, dir: &Path) -> Versions {
     load(access, dir).map(|l| versions(&l)).unwrap_or_default()
@@ -88,6 +118,31 @@ pub fn versions(lock: &Value) -> Versions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nixpkgs_version_from_a_release_branch() {
+        let lock = serde_json::json!({
+            "root": "root",
+            "nodes": {
+                "root": {"inputs": {"nixpkgs": "nixpkgs_2"}},
+                "nixpkgs_2": {
+                    "locked": {"lastModified": 1_730_419_200, "rev": "445d861c6d31b4af0c79"},
+                    "original": {"ref": "nixos-24.11-small"}
+                }
+            }
+        });
+        assert_eq!(
+            nixpkgs_version(&lock, None).as_deref(),
+            Some("24.11.20241101.445d861")
+        );
+        assert_eq!(
+            nixpkgs_version(&lock, Some("25.05\n")).as_deref(),
+            Some("25.05.20241101.445d861")
+        );
+        assert_eq!(release_of_ref("release-25.05").as_deref(), Some("25.05"));
+        assert_eq!(release_of_ref("nixos-unstable"), None);
+        assert_eq!(release_of_ref("nixpkgs-unstable"), None);
+    }
 
     #[test]
     fn dates_from_unix_time() {

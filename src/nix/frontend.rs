@@ -105,23 +105,32 @@ pub fn load_overlay(
         .map(super::flake_lock::versions)
         .unwrap_or_default();
     let access = access.widened(&inputs.roots())?;
+    let release = inputs
+        .dir("nixpkgs")
+        .and_then(|d| access.read(&d.join("lib/.version")).ok())
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned());
+    let nixpkgs_version = lock
+        .as_ref()
+        .and_then(|l| super::flake_lock::nixpkgs_version(l, release.as_deref()));
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(EVAL_STACK)
         .build()
         .map_err(|e| format!("cannot start evaluation threads: {e}"))?;
     // Parsing, evaluating and dropping deep syntax trees all happen on the large stacks.
-    pool.install(|| load_in_pool(&normalize_path(path), access, inputs, &versions, overlay))
+    pool.install(|| {
+        let mut files = Files::with_inputs(access, inputs);
+        files.nixpkgs_version = nixpkgs_version;
+        load_in_pool(&normalize_path(path), files, &versions, overlay)
+    })
 }
 
 fn load_in_pool(
     path: &Path,
-    access: Access,
-    inputs: InputDirs,
+    files: Files,
     versions: &Versions,
     overlay: &[(PathBuf, String)],
 ) -> Result<Loaded, String> {
-    let is_dir = access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
-    let files = Files::with_inputs(access, inputs);
+    let is_dir = files.access.kind(path).map_err(|e| e.describe())? == Kind::Dir;
     for (p, text) in overlay {
         if let Ok(resolved) = files.access.resolve(p) {
             files.insert_text(&resolved, text);

@@ -475,10 +475,15 @@ fn system_spec(ev: &mut Eval, name: &str, sys: &V, at: Option<Span>) -> HostSpec
     {
         modules.extend(list.iter().cloned());
     }
-    let special_args = match spec.get("specialArgs").map(|m| ev.force(&m.value.clone())) {
+    let mut special_args = match spec.get("specialArgs").map(|m| ev.force(&m.value.clone())) {
         Some(v) => ev.as_attrs(&v).map(|a| (*a).clone()).unwrap_or_default(),
         None => Attrs::default(),
     };
+    // eval-config.nix's `lib` (an extended lib's nixosSystem passes itself) is the modules'
+    // `lib`, unless specialArgs has one.
+    if let Some(lib) = spec.get("lib") {
+        special_args.map.entry("lib".into()).or_insert(lib.clone());
+    }
     HostSpec {
         name: Some(name.to_string()),
         modules,

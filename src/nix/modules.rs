@@ -956,7 +956,8 @@ impl<'f> Eval<'f> {
                         at = at.or(l.value.at).or(l.at);
                         items.extend(xs.iter().cloned());
                     }
-                    _ => items.push(ready(V::unknown())),
+                    // Unknown items remember the definition they came from.
+                    _ => items.push(ready(V::new(Val::Unknown, l.value.at.or(l.at)))),
                 }
             }
             if any_list {
