@@ -216,6 +216,7 @@ prims! {
     SubmoduleType 1 "__submodule";
     SubmoduleWithType 1 "__submoduleWith";
     CoercedToType 3 "__coercedTo";
+    AttrsWithType 1 "__attrsWith";
 }
 
 /// Names available without `builtins.` in Nix.
@@ -635,7 +636,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         | DivInt | LessThan | BitAnd | BitOr | BitXor | ToJson | DirOf | IsNull | IsInt
         | IsFloat | GenericClosure | SplitVersion | CompareVersions | ParseDrvName | Ceil
         | Floor => return super::builtins_pure::call(ev, p, a, at),
-        TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType | CoercedToType => {
+        TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType | CoercedToType
+        | AttrsWithType => {
             return super::types::call(ev, p, a, at);
         }
         _ => {}

@@ -12,10 +12,27 @@ use std::rc::Rc;
 pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Prim::MkFlake => mk_flake(ev, &a[0], &a[1], at),
-        // withSystem system f: f's argument (per-system config, pkgs, inputs') is not read.
+        // withSystem system (args: …): the perSystem arguments of that system; its `pkgs` is
+        // nixpkgs' package set (flake-parts' default, or the user's with overlays), whose lib
+        // is lib.
         Prim::WithSystem => {
             let f = ev.force(&a[1]);
-            ev.apply(f, ready(unknown_args()), at)
+            let mut args = unknown_args_attrs();
+            args.map.insert(
+                "pkgs".into(),
+                Binding {
+                    value: ready(V::new(Val::External("pkgs".into()), None)),
+                    at: None,
+                },
+            );
+            args.map.insert(
+                "system".into(),
+                Binding {
+                    value: a[0].clone(),
+                    at: None,
+                },
+            );
+            ev.apply(f, ready(V::attrs(args, None)), at)
         }
         // moduleWithSystem (perSystem: module): the module, with per-system values unknown.
         Prim::ModuleWithSystem => {
@@ -37,13 +54,14 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
 
 /// Arguments whose every attribute is unknown.
 fn unknown_args() -> V {
-    V::attrs(
-        Attrs {
-            partial: true,
-            ..Attrs::default()
-        },
-        None,
-    )
+    V::attrs(unknown_args_attrs(), None)
+}
+
+fn unknown_args_attrs() -> Attrs {
+    Attrs {
+        partial: true,
+        ..Attrs::default()
+    }
 }
 
 fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V {

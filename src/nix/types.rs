@@ -104,6 +104,7 @@ pub fn namespace() -> V {
     put("submodule", prim_value(Prim::SubmoduleType));
     put("coercedTo", prim_value(Prim::CoercedToType));
     put("submoduleWith", prim_value(Prim::SubmoduleWithType));
+    put("attrsWith", prim_value(Prim::AttrsWithType));
     V::attrs(attrs, None)
 }
 
@@ -118,6 +119,20 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], _at: Option<Span>) -> V {
         Prim::SubmoduleType => named("submodule", &[("__modules", a[0].clone())]),
         // coercedTo from f to: values below are `to`'s.
         Prim::CoercedToType => named("coercedTo", &[("elemType", a[2].clone())]),
+        // attrsWith { elemType, lazy ? false, ... }: attrsOf or lazyAttrsOf (lib/types.nix).
+        Prim::AttrsWithType => {
+            let spec = ev.force(&a[0]);
+            let elem = match ev.select_key(&spec, "elemType") {
+                Selected::Found(t) => ready(t),
+                _ => ready(V::unknown()),
+            };
+            let lazy = match ev.select_key(&spec, "lazy") {
+                Selected::Found(l) => l.as_bool() == Some(true),
+                _ => false,
+            };
+            let name = if lazy { "lazyAttrsOf" } else { "attrsOf" };
+            named(name, &[("elemType", elem)])
+        }
         Prim::SubmoduleWithType => {
             let spec = ev.force(&a[0]);
             let modules = match ev.select_key(&spec, "modules") {
