@@ -99,6 +99,22 @@ def pinned_flags(path, inputs):
     return flags
 
 
+def tack_flags(path, inputs):
+    """`--input NAME=DIR` for each GitHub pin of tack (.tack/pins.lock.json) with a checkout."""
+    try:
+        with open(os.path.join(path, ".tack", "pins.lock.json")) as f:
+            pins = json.load(f)
+    except (OSError, ValueError):
+        return []
+    flags = []
+    for name, pin in pins.items():
+        owner, repo, rev = pin.get("owner"), pin.get("repo"), pin.get("rev") or ""
+        found = owner and repo and checkout(inputs, owner, repo, rev)
+        if found:
+            flags += ["--input", f"{name}={found}"]
+    return flags
+
+
 def input_flags(path, inputs):
     """`--input NAME=DIR` for each root input of the lock with a checkout in `inputs`, and
     `--input URL=DIR` for pinned sources."""
@@ -108,7 +124,7 @@ def input_flags(path, inputs):
         with open(os.path.join(path, "flake.lock")) as f:
             lock = json.load(f)
     except (OSError, ValueError):
-        return pinned_flags(path, inputs)
+        return pinned_flags(path, inputs) + tack_flags(path, inputs)
     nodes = lock.get("nodes", {})
     flags = []
     for name, key in nodes.get(lock.get("root", "root"), {}).get("inputs", {}).items():

@@ -209,6 +209,7 @@ prims! {
     ModuleWithSystem 1 "__moduleWithSystem";
     ImportApply 2 "__importApply" | "importApply";
     ApplyPatches 1 "__applyPatches";
+    CallPackage 3 "__callPackage";
     MakeHive 1 "__makeHive";
     // lib.types (types.rs)
     TypeConstructor1 2 "__typeConstructor1";
@@ -524,6 +525,102 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
     }
 }
 
+/// The definition an alias module makes: `to` as a view of `config.<from>`. Each level of
+/// `to` is named only when the level above is read, as for `a.${x}.b = …;` in Nix: the module
+/// system lists a module's top-level names while it collects modules, when `config` cannot be
+/// read yet, and a later name of the path may read it (`[ "hjem" "users" user ]`).
+fn alias_definition(ev: &mut Eval, a: &[Thunk], at: Option<Span>) -> V {
+    let Some(to) = list_of(ev, &a[1]) else {
+        return V::unknown();
+    };
+    alias_level(ev, Rc::new(a.to_vec()), to, 0, at)
+}
+
+fn alias_level(
+    ev: &mut Eval,
+    a: Rc<Vec<Thunk>>,
+    to: Rc<Vec<Thunk>>,
+    i: usize,
+    at: Option<Span>,
+) -> V {
+    let Some(k) = to.get(i) else {
+        return alias_source(ev, &a);
+    };
+    let Some(key) = str_of(ev, k) else {
+        return V::unknown();
+    };
+    let value = lazy(move |ev: &mut Eval| alias_level(ev, a.clone(), to.clone(), i + 1, at));
+    let mut attrs = Attrs::default();
+    attrs.map.insert(key, Binding { value, at });
+    V::attrs(attrs, at)
+}
+
+/// The definitions of `config.<from>` of an alias module's arguments, as definitions here
+/// (`mkMerge`, as mkAliasDefinitions forwards them: each keeps its own kind, lists and deferred
+/// modules alike).
+fn alias_source(ev: &mut Eval, a: &[Thunk]) -> V {
+    let args = ev.force(&a[2]);
+    let (Selected::Found(config), Some(from)) =
+        (ev.select_key(&args, "config"), list_of(ev, &a[0]))
+    else {
+        return V::unknown();
+    };
+    let Val::Config(c) = &config.kind else {
+        return V::unknown();
+    };
+    let (system, mut path) = (c.system, c.path.clone());
+    for k in from.iter() {
+        match str_of(ev, k) {
+            Some(k) => path.push(k),
+            None => return V::unknown(),
+        }
+    }
+    let defs = ev.config_defs(system, &path);
+    prop(Prop::Merge(ready(V::list(defs, None))), None)
+}
+
+/// `import` of a file from outside the configuration: read from the input's source when the
+/// user gave it; an input's `flake.nix` loaded by hand (call-flake, flake-compat, input
+/// patchers) is a flake whose outputs are that input; anything else stays external.
+fn import_external(ev: &mut Eval, name: &str, at: Option<Span>) -> V {
+    let imported = format!("import {name}");
+    // Inputs the rules model (nixpkgs, impermanence, …) are never read.
+    let input = name
+        .strip_prefix("input:")
+        .map(|r| r.split(['.', '/']).next().unwrap_or(r));
+    let modelled = super::modules::classify_external(name).is_some()
+        || input.is_some_and(|i| ev.nixpkgs_inputs.iter().any(|n| n == i));
+    if !modelled
+        && let Some(V {
+            kind: Val::Path(p), ..
+        }) = super::hosts::external_source(ev, &imported)
+    {
+        return ev.import(&p, at).0;
+    }
+    if let Some(input) = name.strip_suffix("/flake.nix") {
+        let outputs = V::new(
+            Val::Prim(Rc::new(PrimApp {
+                prim: Prim::Const,
+                args: vec![ready(V::new(Val::External(input.into()), at))],
+            })),
+            at,
+        );
+        let mut flake = Attrs {
+            partial: true,
+            ..Attrs::default()
+        };
+        flake.map.insert(
+            "outputs".into(),
+            Binding {
+                value: ready(outputs),
+                at: None,
+            },
+        );
+        return V::attrs(flake, at);
+    }
+    V::new(Val::External(imported.into()), at)
+}
+
 fn prop(p: Prop, at: Option<Span>) -> V {
     V::new(Val::Prop(Rc::new(p)), at)
 }
@@ -620,9 +717,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
         | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend | Extends
-        | LibBase | ExtendWith | NixosSystemLib | Fetch | GetFlake | StorePath | ApplyPatches
-        | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim | EachSystem
-        | EachDefaultSystem => {
+        | LibBase | ExtendWith | NixosSystemLib | CallPackage | Fetch | GetFlake | StorePath
+        | ApplyPatches | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
+        | EachSystem | EachDefaultSystem => {
             return super::builtins_more::call(ev, p, a, at);
         }
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
@@ -701,38 +798,12 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         // mkAliasOptionModule from to (applied to the module arguments): definitions at `from`
         // are definitions at `to`. The module defines `to` as a view of `config.<from>`.
         AliasModule => {
-            let args = ev.force(&a[2]);
-            let config = match ev.select_key(&args, "config") {
-                Selected::Found(c) => c,
-                _ => return unknown(),
-            };
-            let (Some(from), Some(to)) = (list_of(ev, &a[0]), list_of(ev, &a[1])) else {
-                return unknown();
-            };
-            let mut from_keys = Vec::new();
-            for k in from.iter() {
-                match str_of(ev, k) {
-                    Some(k) => from_keys.push(k),
-                    None => return unknown(),
-                }
-            }
-            let Val::Config(c) = &config.kind else {
-                return unknown();
-            };
-            let (system, mut path) = (c.system, c.path.clone());
-            path.extend(from_keys);
-            let mut value = ready(V::new(
-                Val::Config(Rc::new(ConfigRef { system, path })),
-                None,
-            ));
-            for k in to.iter().rev() {
-                let Some(k) = str_of(ev, k) else {
-                    return unknown();
-                };
-                let mut attrs = Attrs::default();
-                attrs.map.insert(k, Binding { value, at });
-                value = ready(V::attrs(attrs, at));
-            }
+            let (from, to, args) = (a[0].clone(), a[1].clone(), a[2].clone());
+            // The paths may read `config` (`[ "hjem" "users" user ]`): the definition is made
+            // when it is read, after the modules are collected, as in Nix.
+            let value = lazy(move |ev: &mut Eval| {
+                alias_definition(ev, &[from.clone(), to.clone(), args.clone()], at)
+            });
             let mut module = Attrs::default();
             module.map.insert("config".into(), Binding { value, at });
             V::attrs(module, at)
@@ -1452,13 +1523,13 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 Val::Str(s) if s.starts_with('/') => {
                     ev.import(std::path::Path::new(&**s), v.at.or(at)).0
                 }
-                Val::External(n) => V::new(Val::External(format!("import {n}").into()), at),
+                Val::External(n) => import_external(ev, n, at),
                 // A set with outPath (an npins or niv source, a flake input).
                 Val::Attrs(_) | Val::Config(_) => match ev.coerce_to_string(&v) {
                     Coerced::Str(s) if s.starts_with('/') => {
                         ev.import(std::path::Path::new(&s), v.at.or(at)).0
                     }
-                    Coerced::External(n) => V::new(Val::External(format!("import {n}").into()), at),
+                    Coerced::External(n) => import_external(ev, &n, at),
                     _ => unknown(),
                 },
                 _ => unknown(),

@@ -146,24 +146,52 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             match &f.kind {
                 Val::Lambda(l) => {
                     let mut attrs = Attrs::default();
-                    if let Some(rnix::ast::Param::Pattern(pat)) = l.node.param() {
-                        for entry in pat.pat_entries() {
-                            let Some(name) = entry.ident().and_then(|i| i.ident_token()) else {
-                                continue;
-                            };
-                            attrs.map.insert(
-                                name.text().into(),
-                                Binding {
-                                    value: ready(V::bool(entry.default().is_some())),
-                                    at: None,
-                                },
-                            );
-                        }
+                    for (name, has_default) in formals(l) {
+                        attrs.map.insert(
+                            name,
+                            Binding {
+                                value: ready(V::bool(has_default)),
+                                at: None,
+                            },
+                        );
                     }
                     V::attrs(attrs, at)
                 }
                 _ => V::unknown(),
             }
+        }
+        // `pkgs.callPackage f overrides`: f (a file or a function) called with the package
+        // set's attributes it asks for, the overrides first.
+        Prim::CallPackage => {
+            let f = ev.force(&a[1]);
+            let f = match &f.kind {
+                Val::Path(p) => ev.import(&p.clone(), f.at.or(at)).0,
+                _ => f,
+            };
+            let Val::Lambda(l) = &f.kind else {
+                return V::unknown();
+            };
+            let names = formals(l);
+            let overrides = attrs_of(ev, &a[2]);
+            let pkgs = ev.force(&a[0]);
+            let mut args = Attrs::default();
+            for (name, _) in names {
+                let given = overrides.as_ref().and_then(|o| o.get(&name).cloned());
+                let value = match given {
+                    Some(b) => b.value,
+                    None => match ev.select_key(&pkgs, &name) {
+                        Selected::Found(v) => ready(v),
+                        _ => ready(V::unknown()),
+                    },
+                };
+                args.map.insert(name, Binding { value, at: None });
+            }
+            if let Some(o) = &overrides {
+                for (k, b) in o.map.iter() {
+                    args.map.entry(k.clone()).or_insert_with(|| b.clone());
+                }
+            }
+            ev.apply(f.clone(), ready(V::attrs(args, None)), at)
         }
         // assertMsg cond msg: true, or an error (unknown here).
         Prim::AssertMsg => match ev.force(&a[0]).as_bool() {
@@ -364,6 +392,19 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         _ => V::unknown(),
     }
+}
+
+/// The formal arguments of a function (`{ a, b ? 1, ... }:`), with whether each has a default.
+fn formals(l: &Lambda) -> Vec<(Rc<str>, bool)> {
+    let Some(rnix::ast::Param::Pattern(pat)) = l.node.param() else {
+        return Vec::new();
+    };
+    pat.pat_entries()
+        .filter_map(|entry| {
+            let name = entry.ident()?.ident_token()?;
+            Some((name.text().into(), entry.default().is_some()))
+        })
+        .collect()
 }
 
 /// A function applied to some of its arguments.

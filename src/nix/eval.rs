@@ -532,10 +532,21 @@ impl<'f> Eval<'f> {
     /// A name a set does not have, from the set's rest, not yet evaluated.
     pub fn rest_thunk(&mut self, a: &Attrs, key: &str) -> Option<Thunk> {
         match a.rest.as_ref()? {
-            Rest::External(prefix) => Some(ready(V::new(
-                Val::External(format!("{prefix}{key}").into()),
-                None,
-            ))),
+            // `x // input`: the name is the input's, read as `input.key` is (nixpkgs' lib
+            // stays lib).
+            Rest::External(prefix) => match prefix.strip_suffix('.') {
+                Some(base) => {
+                    let base = V::new(Val::External(base.into()), None);
+                    match self.select_key(&base, key) {
+                        Selected::Found(v) => Some(ready(v)),
+                        _ => None,
+                    }
+                }
+                None => Some(ready(V::new(
+                    Val::External(format!("{prefix}{key}").into()),
+                    None,
+                ))),
+            },
             Rest::ModuleArgs(sys) => {
                 let (sys, key) = (*sys, Rc::<str>::from(key));
                 Some(lazy(move |ev: &mut Eval| {
@@ -575,6 +586,11 @@ impl<'f> Eval<'f> {
                 let nixpkgs_like = |n: &str| {
                     let n = n.trim_start_matches("import ").trim_end_matches("()");
                     let n = n.strip_prefix("input:").unwrap_or(n);
+                    // `nixpkgs.legacyPackages.<system>` is a package set too.
+                    let n = match n.split_once(".legacyPackages.") {
+                        Some((base, system)) if !system.contains('.') => base,
+                        _ => n,
+                    };
                     n == "pkgs"
                         || n == "<nixpkgs>"
                         || self.nixpkgs_inputs.iter().any(|i| i == n)
@@ -587,6 +603,15 @@ impl<'f> Eval<'f> {
                 }
                 if key == "applyPatches" && (nixpkgs_like(base) || nixpkgs_like(name)) {
                     return Selected::Found(builtins::prim_value(Prim::ApplyPatches));
+                }
+                if key == "callPackage" && (nixpkgs_like(base) || nixpkgs_like(name)) {
+                    return Selected::Found(V::new(
+                        Val::Prim(Rc::new(PrimApp {
+                            prim: Prim::CallPackage,
+                            args: vec![ready(v.clone())],
+                        })),
+                        v.at,
+                    ));
                 }
                 // Host builders and flake frameworks of any input, by their well-known names.
                 if name.ends_with(".lib") {
@@ -940,6 +965,12 @@ impl<'f> Eval<'f> {
         if let Some(t) = self.imports.get(&id) {
             let t = t.clone();
             return (self.force(&t), Some(id));
+        }
+        // A generated resolver that fetches flake inputs: read as the inputs it gives.
+        if super::tack::is_resolver(&path, &parsed.text) {
+            let v = super::tack::resolver(self, &path);
+            self.imports.insert(id, ready(v.clone()));
+            return (v, Some(id));
         }
         let v = match &parsed.green {
             None => V::unknown(),

@@ -64,7 +64,7 @@ fn flake_inputs(ev: &mut Eval, flake: &V) -> BTreeMap<String, String> {
     out
 }
 
-fn is_nixpkgs(name: &str, url: &str) -> bool {
+pub fn is_nixpkgs(name: &str, url: &str) -> bool {
     name.starts_with("nixpkgs")
         || name == "nixos"
         || name.starts_with("nixos-unstable")

@@ -17,5 +17,6 @@ pub mod known_inputs;
 pub mod machines;
 pub mod modules;
 pub mod reads;
+pub mod tack;
 pub mod types;
 pub mod value;

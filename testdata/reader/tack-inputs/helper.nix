@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  dirs = lib.optional true "/var/log";
+}
