@@ -883,61 +883,10 @@ impl<'e, 'f> Extractor<'e, 'f> {
         };
         let mut roots = Vec::new();
         let mut legacy = Vec::new();
-        let shared = self.get(&path(&["home-manager", "sharedModules"]));
-        let (shared, _) = self.items(&shared);
-        // home-manager.extraSpecialArgs are arguments of every user's modules.
-        let extra = self.get(&path(&["home-manager", "extraSpecialArgs"]));
-        let extra = self.ev.as_attrs(&extra);
         for name in names {
-            let p = join(&base, &[&name]);
-            // A definition that could not be evaluated is a blind spot where it is written,
-            // not a module of unknown origin.
-            let mut modules: Vec<Thunk> = Vec::new();
-            for (value, at) in self.ev.config_defs_at(self.sys, &p) {
-                let v = self.ev.force(&value);
-                if v.is_unknown() {
-                    self.ev.note_unread(
-                        format!(
-                            "a definition of home-manager.users.{name} that could not be evaluated"
-                        ),
-                        at,
-                    );
-                    continue;
-                }
-                modules.push(value);
-            }
-            modules.extend(shared.iter().cloned().map(ready));
-            let mut args = extra.as_deref().cloned().unwrap_or_default();
-            args.partial = false;
-            args.rest = None;
-            let os = V::new(
-                Val::Config(Rc::new(ConfigRef {
-                    system: self.sys,
-                    path: Vec::new(),
-                })),
-                None,
-            );
-            args.map.insert(
-                "osConfig".into(),
-                Binding {
-                    value: ready(os),
-                    at: None,
-                },
-            );
-            args.map.insert(
-                "nixosConfig".into(),
-                Binding {
-                    value: ready(V::new(
-                        Val::Config(Rc::new(ConfigRef {
-                            system: self.sys,
-                            path: Vec::new(),
-                        })),
-                        None,
-                    )),
-                    at: None,
-                },
-            );
-            let hm = self.ev.new_system(modules, args, Scope::HomeManager);
+            let Some(hm) = self.ev.home_manager_system(self.sys, &name) else {
+                continue;
+            };
             let mut sub = Extractor {
                 ev: self.ev,
                 sys: hm,
@@ -1008,6 +957,11 @@ impl<'e, 'f> Extractor<'e, 'f> {
     /// impermanence's older home-manager module: `home.persistence.<storage>`.
     fn hm_persistence(&mut self, user: &str, home: &str) -> Vec<PersistRoot> {
         let base = path(&["home", "persistence"]);
+        // An option of the configuration's own with that name (forwarded to the NixOS module
+        // by its own code) is not impermanence's.
+        if self.ev.declares_option(self.sys, &base) {
+            return Vec::new();
+        }
         let (names, complete) = self.names(&base);
         let mut out = Vec::new();
         for name in names {

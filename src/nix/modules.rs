@@ -88,6 +88,9 @@ pub struct ModuleSystem {
     pub broken_imports: Vec<(FileId, Option<Span>)>,
     /// Flake modules from inputs that were not read and may define hosts (flake-parts scope).
     pub host_blind_spots: Vec<(String, Option<Span>)>,
+    /// The home-manager module system of each user (`home-manager.users.<name>`), once made;
+    /// None while it is being made.
+    hm_systems: HashMap<Rc<str>, Option<usize>>,
 }
 
 /// What a third-party module reference is, from how it was reached.
@@ -235,6 +238,7 @@ impl<'f> Eval<'f> {
             incomplete: false,
             externals: BTreeSet::new(),
             legacy_hm_imports: Vec::new(),
+            hm_systems: HashMap::new(),
             broken_imports: Vec::new(),
             host_blind_spots: Vec::new(),
         });
@@ -701,6 +705,14 @@ impl<'f> Eval<'f> {
     }
 
     /// The option declaration (mkOption) at `path`, or a set of declarations under it.
+    /// Does a module of the configuration itself declare the option at `path`? (Modelled
+    /// modules such as impermanence's are not read, so their options are never declared here.)
+    pub fn declares_option(&mut self, sys: usize, path: &[Rc<str>]) -> bool {
+        self.decl_at(sys, path)
+            .iter()
+            .any(|d| matches!(d.kind, Val::Option(_)))
+    }
+
     fn decl_at(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<Vec<V>> {
         if let Some(d) = self.systems[sys].decls_cache.get(path) {
             return d.clone();
@@ -845,6 +857,25 @@ impl<'f> Eval<'f> {
     }
 
     fn compute_config_value(&mut self, sys: usize, path: &[Rc<str>]) -> V {
+        // `config.home-manager.users.<name>.x` is the value of `x` in that user's home-manager
+        // configuration (a submodule of its own, with home-manager's and the shared modules).
+        if let [hm, users, name, rest @ ..] = path
+            && (&**hm, &**users) == ("home-manager", "users")
+            && self.systems[sys].scope == Scope::Nixos
+            && self.systems[sys].externals.contains("home-manager")
+        {
+            return match self.home_manager_system(sys, name) {
+                Some(user) if rest.is_empty() => V::new(
+                    Val::Config(Rc::new(ConfigRef {
+                        system: user,
+                        path: Vec::new(),
+                    })),
+                    None,
+                ),
+                Some(user) => self.config_value(user, rest),
+                None => V::unknown(),
+            };
+        }
         let view = || {
             V::new(
                 Val::Config(Rc::new(ConfigRef {
@@ -974,6 +1005,59 @@ impl<'f> Eval<'f> {
         }
         let first = &leaves[0];
         V::new(first.value.kind.clone(), first.value.at.or(first.at))
+    }
+
+    /// The home-manager module system of user `name` of the NixOS system `sys`: the user's
+    /// definitions (one that cannot be evaluated is a blind spot where it is written), the
+    /// shared modules, `extraSpecialArgs`, and `osConfig`. Made once; None while it is being
+    /// made (a user's configuration that reads itself through the NixOS one).
+    pub fn home_manager_system(&mut self, sys: usize, name: &str) -> Option<usize> {
+        if let Some(made) = self.systems[sys].hm_systems.get(name) {
+            return *made;
+        }
+        self.systems[sys].hm_systems.insert(name.into(), None);
+        let base: Vec<Rc<str>> = vec!["home-manager".into(), "users".into(), name.into()];
+        let mut modules: Vec<Thunk> = Vec::new();
+        for (value, at) in self.config_defs_at(sys, &base) {
+            if self.force(&value).is_unknown() {
+                let what = format!(
+                    "a definition of home-manager.users.{name} that could not be evaluated"
+                );
+                self.note_unread(what, at);
+                continue;
+            }
+            modules.push(value);
+        }
+        let shared = self.config_value(sys, &["home-manager".into(), "sharedModules".into()]);
+        if let Some(list) = self.as_list(&shared) {
+            modules.extend(list.iter().cloned());
+        }
+        let extra = self.config_value(sys, &["home-manager".into(), "extraSpecialArgs".into()]);
+        let mut args = self
+            .as_attrs(&extra)
+            .map(|a| (*a).clone())
+            .unwrap_or_default();
+        args.partial = false;
+        args.rest = None;
+        for key in ["osConfig", "nixosConfig"] {
+            let os = V::new(
+                Val::Config(Rc::new(ConfigRef {
+                    system: sys,
+                    path: Vec::new(),
+                })),
+                None,
+            );
+            args.map.insert(
+                key.into(),
+                Binding {
+                    value: ready(os),
+                    at: None,
+                },
+            );
+        }
+        let user = self.new_system(modules, args, Scope::HomeManager);
+        self.systems[sys].hm_systems.insert(name.into(), Some(user));
+        Some(user)
     }
 
     /// The names defined (or declared) under `path`, and whether that list is complete.

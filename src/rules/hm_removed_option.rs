@@ -21,8 +21,8 @@ pub fn check(cx: &Context, out: &mut Sink) {
     for at in &cx.host.legacy_hm_imports {
         out.report(
             Some(at),
-            "impermanence's homeManagerModules output is imported: current impermanence replaces it by an \
-             assertion that fails, and imports its home-manager module through the NixOS module itself"
+            "impermanence's home-manager module is imported through its flake outputs: current impermanence \
+             replaces them by an assertion that fails, and imports the module through its NixOS module itself"
                 .to_string(),
             "drop the import and keep inputs.impermanence.nixosModules.impermanence".to_string(),
         );
