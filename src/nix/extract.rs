@@ -286,7 +286,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
     }
 
     fn unknown_list_item_at(&mut self, root: &[Rc<str>]) -> Option<Span> {
-        for list in ["directories", "files"] {
+        for (list, key) in [("directories", "directory"), ("files", "file")] {
             let v = self.get(&join(root, &[list]));
             if v.is_unknown() {
                 return v.at;
@@ -294,14 +294,12 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let Some(items) = self.ev.as_list(&v) else {
                 continue;
             };
+            let is_path = |v: &V| matches!(v.kind, Val::Str(_) | Val::Path(_));
             for t in items.iter() {
                 let x = self.ev.force(t);
                 let unknown = match &x.kind {
-                    Val::Unknown => true,
-                    Val::Attrs(_) => ["directory", "file"]
-                        .iter()
-                        .any(|k| self.field(&x, k).is_unknown()),
-                    _ => false,
+                    Val::Attrs(_) => !is_path(&self.field(&x, key)),
+                    _ => !is_path(&x),
                 };
                 if unknown && x.at.is_some() {
                     return x.at;
