@@ -573,7 +573,11 @@ impl<'f> Eval<'f> {
             Val::Config(c) => {
                 let (system, mut path) = (c.system, c.path.clone());
                 path.push(key.into());
-                Selected::Found(self.config_value(system, &path))
+                let v = self.config_value(system, &path);
+                if v.is_undefined() && self.is_absent_element(system, &path) {
+                    return Selected::Missing;
+                }
+                Selected::Found(v)
             }
             Val::Options(c) => {
                 let (system, path) = (c.system, c.path.clone());

@@ -115,6 +115,9 @@ pub fn classify_external(name: &str) -> Option<&'static str> {
     None
 }
 
+/// Marks a declaration made for an element of `attrsOf`: a name nothing defines is not there.
+const ELEMENT: &str = "__element";
+
 /// A declaration that only says what type the value at a path has (an attrsOf's element).
 fn type_decl(ty: V) -> V {
     let mut a = Attrs::default();
@@ -122,6 +125,13 @@ fn type_decl(ty: V) -> V {
         "type".into(),
         Binding {
             value: ready(ty),
+            at: None,
+        },
+    );
+    a.map.insert(
+        ELEMENT.into(),
+        Binding {
+            value: ready(V::bool(true)),
             at: None,
         },
     );
@@ -594,25 +604,35 @@ impl<'f> Eval<'f> {
             }
             Some((key, parent)) => {
                 let children = self.children_at(sys, parent);
-                let mut raw: Vec<Def> = children.by_key.get(key).cloned().unwrap_or_default();
+                let raw: Vec<Def> = children.by_key.get(key).cloned().unwrap_or_default();
+                for d in raw {
+                    self.expand(d, &mut out, 0);
+                }
                 for any in &children.any_key {
-                    raw.push(match any {
-                        AnyKey::Unknown(def) => Def {
-                            value: ready(V::unknown()),
-                            ..def.clone()
-                        },
+                    match any {
+                        AnyKey::Unknown(def) => {
+                            let d = Def {
+                                value: ready(V::unknown()),
+                                ..def.clone()
+                            };
+                            self.expand(d, &mut out, 0);
+                        }
+                        // A set defined as another configuration value (`x = config.y;`)
+                        // defines here what that value has under this name: nothing when it
+                        // has no such name.
                         AnyKey::Config(def, system, p) => {
                             let (system, mut p) = (*system, p.clone());
                             p.push(key.clone());
-                            Def {
-                                value: lazy(move |ev: &mut Eval| ev.config_value(system, &p)),
-                                ..def.clone()
+                            let v = self.config_value(system, &p);
+                            if !v.is_undefined() {
+                                let d = Def {
+                                    value: ready(v),
+                                    ..def.clone()
+                                };
+                                self.expand(d, &mut out, 0);
                             }
                         }
-                    });
-                }
-                for d in raw {
-                    self.expand(d, &mut out, 0);
+                    }
                 }
             }
         }
@@ -705,6 +725,16 @@ impl<'f> Eval<'f> {
     }
 
     /// The option declaration (mkOption) at `path`, or a set of declarations under it.
+    /// Is `path` a name of an `attrsOf` that nothing defines? In Nix that attribute is not
+    /// there (`config.x ? name` is false), unlike an option that merely has no value.
+    pub fn is_absent_element(&mut self, sys: usize, path: &[Rc<str>]) -> bool {
+        let element = self.decl_at(sys, path).iter().any(|d| match &d.kind {
+            Val::Option(o) => o.get(ELEMENT).is_some(),
+            _ => false,
+        });
+        element && self.defs_at(sys, path).is_empty()
+    }
+
     /// Does a module of the configuration itself declare the option at `path`? (Modelled
     /// modules such as impermanence's are not read, so their options are never declared here.)
     pub fn declares_option(&mut self, sys: usize, path: &[Rc<str>]) -> bool {
@@ -926,6 +956,8 @@ impl<'f> Eval<'f> {
                             let leaves = self.leaves(&expanded);
                             self.merge_leaves(leaves, view)
                         }
+                        // An element of attrsOf that nothing defines does not exist.
+                        None if o.get(ELEMENT).is_some() => V::undefined(),
                         // A submodule with no definition is still a set of defaults.
                         None => match o.get("type").map(|t| t.value.clone()) {
                             Some(t) => {
