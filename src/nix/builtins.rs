@@ -205,6 +205,7 @@ prims! {
     FilesetMaybeMissing 1 "__filesetMaybeMissing";
     // flake-parts (flake_parts.rs)
     MkFlake 2 "__mkFlake";
+    EvalModules 1 "evalModules";
     WithSystem 2 "__withSystem";
     ModuleWithSystem 1 "__moduleWithSystem";
     ImportApply 2 "__importApply" | "importApply";
@@ -725,7 +726,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
         | FilesetToList | FileFilter | FilesetUnions | FilesetUnion | FilesetDifference
         | FilesetIntersection | FilesetMaybeMissing => return super::reads::call(ev, p, a, at),
-        MkFlake | WithSystem | ModuleWithSystem | ImportApply => {
+        MkFlake | WithSystem | ModuleWithSystem | ImportApply | EvalModules => {
             return super::flake_parts::call(ev, p, a, at);
         }
         MakeHive => return super::hosts::make_hive(ev, &a[0], at),

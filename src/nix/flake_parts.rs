@@ -12,6 +12,7 @@ use std::rc::Rc;
 pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     match p {
         Prim::MkFlake => mk_flake(ev, &a[0], &a[1], at),
+        Prim::EvalModules => eval_modules(ev, &a[0], at),
         // withSystem system (args: …): the perSystem arguments of that system; its `pkgs` is
         // nixpkgs' package set (flake-parts' default, or the user's with overlays), whose lib
         // is lib.
@@ -62,6 +63,53 @@ fn unknown_args_attrs() -> Attrs {
         partial: true,
         ..Attrs::default()
     }
+}
+
+/// `lib.evalModules { modules; specialArgs; class; }`: a module system of its own, with the
+/// same module semantics; its `config` and `options` as views. (A configuration that builds
+/// its hosts from its own top-level module system, as flake-parts does without flake-parts.)
+fn eval_modules(ev: &mut Eval, args: &Thunk, at: Option<Span>) -> V {
+    let args_v = ev.force(args);
+    let modules = match ev.select_key(&args_v, "modules") {
+        Selected::Found(m) => match ev.as_list(&m) {
+            Some(list) => list.to_vec(),
+            None => return V::unknown(),
+        },
+        _ => Vec::new(),
+    };
+    let mut margs = match ev.select_key(&args_v, "specialArgs") {
+        Selected::Found(s) => ev.as_attrs(&s).map(|a| (*a).clone()).unwrap_or_default(),
+        _ => Attrs::default(),
+    };
+    margs.partial = false;
+    margs.rest = None;
+    if let Selected::Found(class) = ev.select_key(&args_v, "class") {
+        margs.map.insert(
+            "_class".into(),
+            Binding {
+                value: ready(class),
+                at: None,
+            },
+        );
+    }
+    let sys = ev.new_system(modules, margs, Scope::FlakeParts);
+    let view = |kind: fn(Rc<ConfigRef>) -> Val| {
+        ready(V::new(
+            kind(Rc::new(ConfigRef {
+                system: sys,
+                path: Vec::new(),
+            })),
+            None,
+        ))
+    };
+    let mut out = Attrs::default();
+    for (k, value) in [
+        ("config", view(Val::Config)),
+        ("options", view(Val::Options)),
+    ] {
+        out.map.insert(k.into(), Binding { value, at: None });
+    }
+    V::attrs(out, at)
 }
 
 fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V {

@@ -243,8 +243,21 @@ fn read_hosts(
             })
             .collect(),
         Err(why) => {
+            let entries = machines::entry_points(files, dir, nix_files);
+            // Nothing to fall back on: still one host, not read, so the report says so
+            // instead of "no findings".
+            if entries.is_empty() {
+                let note = format!("the list of hosts: {why}; no machine entry file found either");
+                return vec![evaluate_paths(
+                    files,
+                    None,
+                    Vec::new(),
+                    versions,
+                    Some(note),
+                )];
+            }
             let note = format!("the list of hosts: {why}; found by their entry files instead");
-            machines::entry_points(files, dir, nix_files)
+            entries
                 .into_par_iter()
                 .map(|(name, root)| {
                     evaluate_paths(files, name, vec![root], versions, Some(note.clone()))

@@ -1,0 +1,4 @@
+{
+  hosts.alpha = { environment.persistence."/persist".directories = [ "/var/log" ]; };
+  hosts.beta = { environment.persistence."/persist".directories = [ "/var/lib/beta" ]; };
+}
