@@ -73,6 +73,8 @@ prims! {
     SubtractLists 2 "subtractLists";
     Remove 2 "remove";
     ToList 1 "toList";
+    Singleton 1 "singleton";
+    SetDefaultModuleLocation 2 "setDefaultModuleLocation";
     IsList 1 "isList";
     // attribute sets
     OptionalAttrs 2 "optionalAttrs";
@@ -111,7 +113,8 @@ prims! {
     ToUpper 1 "toUpper";
     IsString 1 "isString";
     // misc
-    Id 1 "id";
+    // String context is not modelled: discarding it is the identity.
+    Id 1 "id" | "unsafeDiscardStringContext" | "unsafeDiscardOutputDependency";
     Const 2 "const";
     Flip 3 "flip";
     Pipe 2 "pipe";
@@ -1107,6 +1110,26 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 }
                 _ => unknown(),
             }
+        }
+        Singleton => V::list(vec![a[0].clone()], at),
+        // setDefaultModuleLocation file m = { _file = file; imports = [ m ]; }
+        SetDefaultModuleLocation => {
+            let mut out = Attrs::default();
+            out.map.insert(
+                "_file".into(),
+                Binding {
+                    value: a[0].clone(),
+                    at: None,
+                },
+            );
+            out.map.insert(
+                "imports".into(),
+                Binding {
+                    value: ready(V::list(vec![a[1].clone()], at)),
+                    at: None,
+                },
+            );
+            V::attrs(out, at)
         }
         ToList => {
             let v = ev.force(&a[0]);
