@@ -164,13 +164,7 @@ impl<'f> Eval<'f> {
     /// (`config` is added here).
     pub fn new_system(&mut self, roots: Vec<Thunk>, mut args: Attrs, scope: Scope) -> usize {
         let id = self.systems.len();
-        let config = V::new(
-            Val::Config(Rc::new(ConfigRef {
-                system: id,
-                path: Vec::new(),
-            })),
-            None,
-        );
+        let config = V::config(id, Vec::new());
         args.map.insert(
             "config".into(),
             Binding {
@@ -829,17 +823,7 @@ impl<'f> Eval<'f> {
         if let Some(name) = instance.last() {
             put(&mut args, "name", V::str(name, None));
         }
-        put(
-            &mut args,
-            "config",
-            V::new(
-                Val::Config(Rc::new(ConfigRef {
-                    system: sys,
-                    path: instance.to_vec(),
-                })),
-                None,
-            ),
-        );
+        put(&mut args, "config", V::config(sys, instance.to_vec()));
         let args = ready(V::attrs(args, None));
         for item in items {
             let mut m = self.force(&item);
@@ -895,26 +879,12 @@ impl<'f> Eval<'f> {
             && self.systems[sys].externals.contains("home-manager")
         {
             return match self.home_manager_system(sys, name) {
-                Some(user) if rest.is_empty() => V::new(
-                    Val::Config(Rc::new(ConfigRef {
-                        system: user,
-                        path: Vec::new(),
-                    })),
-                    None,
-                ),
+                Some(user) if rest.is_empty() => V::config(user, Vec::new()),
                 Some(user) => self.config_value(user, rest),
                 None => V::unknown(),
             };
         }
-        let view = || {
-            V::new(
-                Val::Config(Rc::new(ConfigRef {
-                    system: sys,
-                    path: path.to_vec(),
-                })),
-                None,
-            )
-        };
+        let view = || V::config(sys, path.to_vec());
         if self.systems[sys].scope == Scope::FlakeParts
             && super::flake_parts::is_deferred_module(path)
         {
@@ -1072,13 +1042,7 @@ impl<'f> Eval<'f> {
         args.partial = false;
         args.rest = None;
         for key in ["osConfig", "nixosConfig"] {
-            let os = V::new(
-                Val::Config(Rc::new(ConfigRef {
-                    system: sys,
-                    path: Vec::new(),
-                })),
-                None,
-            );
+            let os = V::config(sys, Vec::new());
             args.map.insert(
                 key.into(),
                 Binding {
@@ -1094,19 +1058,9 @@ impl<'f> Eval<'f> {
 
     /// The names defined (or declared) under `path`, and whether that list is complete.
     pub fn config_names(&mut self, sys: usize, path: &[Rc<str>]) -> (Vec<Rc<str>>, bool) {
-        let defs = self.defs_at(sys, path);
         let mut names: BTreeMap<Rc<str>, ()> = BTreeMap::new();
         let mut complete = true;
-        for (def, v) in defs.iter() {
-            let mut dropped = false;
-            for c in &def.conds {
-                if self.force(c).as_bool() == Some(false) {
-                    dropped = true;
-                }
-            }
-            if dropped {
-                continue;
-            }
+        for (_, v) in self.live_defs(sys, path) {
             match &v.kind {
                 Val::Attrs(a) => {
                     complete &= !a.partial;
@@ -1135,15 +1089,7 @@ impl<'f> Eval<'f> {
     /// Where the first definition of `path` whose names could not be computed was written: what
     /// a "partly" blind spot points at, rather than the first definition of the option.
     pub fn unknown_names_at(&mut self, sys: usize, path: &[Rc<str>]) -> Option<Span> {
-        let defs = self.defs_at(sys, path);
-        for (def, v) in defs.iter() {
-            if def
-                .conds
-                .iter()
-                .any(|c| self.force(c).as_bool() == Some(false))
-            {
-                continue;
-            }
+        for (def, v) in self.live_defs(sys, path) {
             match &v.kind {
                 Val::Attrs(a) if !a.partial => {}
                 Val::Config(c) => {
@@ -1158,6 +1104,22 @@ impl<'f> Eval<'f> {
         None
     }
 
+    /// The definitions of `path` that no mkIf known to be false leaves out.
+    fn live_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Def, V)> {
+        let defs = self.defs_at(sys, path);
+        let mut out = Vec::new();
+        for (def, v) in defs.iter() {
+            if !def
+                .conds
+                .iter()
+                .any(|c| self.force(c).as_bool() == Some(false))
+            {
+                out.push((def.clone(), v.clone()));
+            }
+        }
+        out
+    }
+
     /// The definitions of `path` as values (for submodules evaluated as module systems of their
     /// own, such as home-manager.users.<name>). Definitions under a false mkIf are left out.
     pub fn config_defs(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<Thunk> {
@@ -1169,16 +1131,8 @@ impl<'f> Eval<'f> {
 
     /// Like [`Eval::config_defs`], with where each definition was written.
     pub fn config_defs_at(&mut self, sys: usize, path: &[Rc<str>]) -> Vec<(Thunk, Option<Span>)> {
-        let defs = self.defs_at(sys, path);
         let mut out = Vec::new();
-        for (def, v) in defs.iter() {
-            if def
-                .conds
-                .iter()
-                .any(|c| self.force(c).as_bool() == Some(false))
-            {
-                continue;
-            }
+        for (def, v) in self.live_defs(sys, path) {
             out.push((ready(v.clone()), v.at.or(def.at)));
         }
         out

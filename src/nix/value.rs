@@ -60,6 +60,13 @@ pub struct ConfigRef {
     pub path: Vec<Rc<str>>,
 }
 
+impl V {
+    /// A lazy view of `config.<path>` of a module system.
+    pub fn config(system: usize, path: Vec<Rc<str>>) -> V {
+        V::new(Val::Config(Rc::new(ConfigRef { system, path })), None)
+    }
+}
+
 pub enum Prop {
     If(Thunk, Thunk),
     Override(i64, Thunk),
