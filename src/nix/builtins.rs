@@ -592,7 +592,7 @@ fn import_external(ev: &mut Eval, name: &str, at: Option<Span>) -> V {
     let input = name
         .strip_prefix("input:")
         .map(|r| r.split(['.', '/']).next().unwrap_or(r));
-    let modelled = super::modules::classify_external(name).is_some()
+    let modelled = ev.classify(name).is_some()
         || input.is_some_and(|i| ev.nixpkgs_inputs.iter().any(|n| n == i));
     if !modelled
         && let Some(V {

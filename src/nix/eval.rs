@@ -483,6 +483,12 @@ impl<'f> Eval<'f> {
 
     fn eval_select(&mut self, s: &ast::Select, env: &Env) -> V {
         match self.select_path(s.expr(), s.attrpath(), env, s.default_expr().is_some()) {
+            // A value from outside the configuration is written here (`inputs.x.nixosModules.y`),
+            // not where the value it was selected from was bound.
+            Selected::Found(V {
+                kind: Val::External(n),
+                ..
+            }) => V::new(Val::External(n), self.span(env.file, s.syntax())),
             Selected::Found(v) => v,
             Selected::Missing => match s.default_expr() {
                 Some(d) => self.eval(&d, env),

@@ -410,7 +410,7 @@ impl<'f> Eval<'f> {
                     }
                 }
                 // nixpkgs' own modules (modulesPath, <nixpkgs/...>) define nothing we read.
-                Val::External(name) => match classify_external(name) {
+                Val::External(name) => match self.classify(name) {
                     Some(kind) => {
                         // impermanence's home-manager flake outputs are an assertion that
                         // always fails since impermanence f868c97 (2026-01-03); importing the
@@ -470,7 +470,20 @@ impl<'f> Eval<'f> {
             Scope::FlakeParts => !self.is_flake_tool(name),
             _ => !self.is_harmless_input(name),
         };
-        relevant && classify_external(name).is_none() && !is_nixpkgs_module(name)
+        relevant && self.classify(name).is_none() && !is_nixpkgs_module(name)
+    }
+
+    /// Which modelled project an external value comes from: by its name, or by its input's
+    /// URL (an input named `home` that is home-manager's repository).
+    pub fn classify(&self, name: &str) -> Option<&'static str> {
+        classify_external(name).or_else(|| {
+            let (input, url) = self.input_of(name)?;
+            let rest = name
+                .trim_start_matches("import ")
+                .strip_prefix("input:")?
+                .strip_prefix(input)?;
+            classify_external(&format!("{}{rest}", url?))
+        })
     }
 
     /// A flake module from an input known not to define hosts.
