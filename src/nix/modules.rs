@@ -651,9 +651,9 @@ impl<'f> Eval<'f> {
         if let Some(c) = self.systems[sys].children_cache.get(path) {
             return c.clone();
         }
-        let defs = self.defs_at(sys, path);
+        let defs = self.defs_at(sys, path).to_vec();
         let mut children = Children::default();
-        for (def, v) in defs.iter() {
+        for (def, v) in self.unified(sys, path, defs).iter() {
             match &v.kind {
                 Val::Attrs(a) => {
                     for (k, b) in a.map.iter() {
@@ -801,24 +801,89 @@ impl<'f> Eval<'f> {
         found
     }
 
-    /// The `options` of a submodule's modules, for the instance at `instance`: function
-    /// modules get `name` (the instance's name) and `config` (the instance's view).
-    fn submodule_options(
-        &mut self,
-        sys: usize,
-        mods: &Thunk,
-        instance: &[Rc<str>],
-        depth: usize,
-    ) -> Vec<V> {
-        let mut out = Vec::new();
-        if depth > 8 {
-            return out;
+    /// Definitions at `path`, each definition of a submodule read as the module it is: its
+    /// `config` (or its plain attributes), its imports', a function module called with the
+    /// instance's arguments, as lib/modules.nix unifies modules.
+    fn unified(&mut self, sys: usize, path: &[Rc<str>], defs: Vec<(Def, V)>) -> Vec<(Def, V)> {
+        if !self.is_submodule(sys, path) {
+            return defs;
         }
-        let v = self.force(mods);
-        let items: Vec<Thunk> = match self.as_list(&v) {
-            Some(l) => l.to_vec(),
-            None => vec![ready(v)],
+        let mut out = Vec::new();
+        for (def, v) in defs {
+            for part in self.module_config(sys, path, v, 0) {
+                out.push((def.clone(), part));
+            }
+        }
+        out
+    }
+
+    /// Is the option at `path` a submodule (declared here, or an element of attrsOf one)?
+    fn is_submodule(&mut self, sys: usize, path: &[Rc<str>]) -> bool {
+        let decls = self.decl_at(sys, path);
+        for d in decls.iter() {
+            if let Val::Option(o) = &d.kind
+                && let Some(t) = o.get("type").map(|b| b.value.clone())
+            {
+                let ty = self.force(&t);
+                if matches!(super::types::below(self, &ty), Below::Submodule(_)) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// What one definition of a submodule instance at `instance` defines, as lib/modules.nix
+    /// reads a module: a function is called with the instance's arguments, a path imported,
+    /// `{ config = …; options = …; }` gives its `config`, any other set is the configuration
+    /// itself; `imports` add theirs.
+    fn module_config(&mut self, sys: usize, instance: &[Rc<str>], v: V, depth: usize) -> Vec<V> {
+        if depth > 8 {
+            return vec![V::unknown()];
+        }
+        let mut m = v;
+        if let Val::Path(p) = &m.kind {
+            let p = (**p).clone();
+            m = self.import(&p, m.at).0;
+        }
+        if matches!(m.kind, Val::Lambda(_) | Val::Prim(_)) {
+            let args = self.instance_args(sys, instance);
+            m = self.apply(m, args, None);
+        }
+        let Val::Attrs(a) = &m.kind else {
+            return vec![m];
         };
+        let a = a.clone();
+        let mut out = Vec::new();
+        if a.get("config").is_some() || a.get("options").is_some() {
+            if let Some(c) = a.get("config") {
+                out.push(self.force(&c.value.clone()));
+            }
+        } else {
+            let mut rest = (*a).clone();
+            for k in MODULE_KEYS {
+                rest.map.remove(*k);
+            }
+            out.push(V::attrs(rest, m.at));
+        }
+        if let Some(imports) = a.get("imports") {
+            let list = self.force(&imports.value.clone());
+            match self.as_list(&list) {
+                Some(items) => {
+                    for item in items.iter() {
+                        let item = self.force(item);
+                        out.extend(self.module_config(sys, instance, item, depth + 1));
+                    }
+                }
+                None => out.push(V::unknown()),
+            }
+        }
+        out
+    }
+
+    /// The arguments of a submodule instance's function modules: the system's, with `name`
+    /// (the instance's name) and `config` (the instance's view).
+    fn instance_args(&mut self, sys: usize, instance: &[Rc<str>]) -> Thunk {
         let args = self.force(&self.systems[sys].args.clone());
         let mut args = self
             .as_attrs(&args)
@@ -837,7 +902,28 @@ impl<'f> Eval<'f> {
             put(&mut args, "name", V::str(name, None));
         }
         put(&mut args, "config", V::config(sys, instance.to_vec()));
-        let args = ready(V::attrs(args, None));
+        ready(V::attrs(args, None))
+    }
+
+    /// The `options` of a submodule's modules, for the instance at `instance`: function
+    /// modules get `name` (the instance's name) and `config` (the instance's view).
+    fn submodule_options(
+        &mut self,
+        sys: usize,
+        mods: &Thunk,
+        instance: &[Rc<str>],
+        depth: usize,
+    ) -> Vec<V> {
+        let mut out = Vec::new();
+        if depth > 8 {
+            return out;
+        }
+        let v = self.force(mods);
+        let items: Vec<Thunk> = match self.as_list(&v) {
+            Some(l) => l.to_vec(),
+            None => vec![ready(v)],
+        };
+        let args = self.instance_args(sys, instance);
         for item in items {
             let mut m = self.force(&item);
             if let Val::Path(p) = &m.kind {
@@ -904,6 +990,10 @@ impl<'f> Eval<'f> {
             return view();
         }
         let defs = self.defs_at(sys, path);
+        // A submodule instance is a set, whatever form its definitions take (modules).
+        if !defs.is_empty() && self.is_submodule(sys, path) {
+            return view();
+        }
         // A set is read lazily, its conditions decided only where each of its values is merged
         // (lib/modules.nix pushes mkIf down the same way): reading `config.my` must not decide
         // conditions that read `config.my.x`.
@@ -1073,7 +1163,8 @@ impl<'f> Eval<'f> {
     pub fn config_names(&mut self, sys: usize, path: &[Rc<str>]) -> (Vec<Rc<str>>, bool) {
         let mut names: BTreeMap<Rc<str>, ()> = BTreeMap::new();
         let mut complete = true;
-        for (_, v) in self.live_defs(sys, path) {
+        let defs = self.live_defs(sys, path);
+        for (_, v) in self.unified(sys, path, defs) {
             match &v.kind {
                 Val::Attrs(a) => {
                     complete &= !a.partial;
