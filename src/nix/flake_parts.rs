@@ -112,6 +112,42 @@ fn eval_modules(ev: &mut Eval, args: &Thunk, at: Option<Span>) -> V {
     V::attrs(out, at)
 }
 
+/// flake-parts declares `flake` as a submodule (its outputs, freeform): a definition of it
+/// is a module, so `flake = { options.lib = …; config.lib.x = …; }` defines `flake.lib.x`.
+fn flake_option(ev: &mut Eval) -> Thunk {
+    let ty = super::types::call(
+        ev,
+        Prim::SubmoduleType,
+        &[ready(V::list(Vec::new(), None))],
+        None,
+    );
+    let mut option = Attrs::default();
+    option.map.insert(
+        "type".into(),
+        Binding {
+            value: ready(ty),
+            at: None,
+        },
+    );
+    let mut options = Attrs::default();
+    options.map.insert(
+        "flake".into(),
+        Binding {
+            value: ready(V::new(Val::Option(Rc::new(option)), None)),
+            at: None,
+        },
+    );
+    let mut module = Attrs::default();
+    module.map.insert(
+        "options".into(),
+        Binding {
+            value: ready(V::attrs(options, None)),
+            at: None,
+        },
+    );
+    ready(V::attrs(module, None))
+}
+
 fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V {
     let args_v = ev.force(args);
     let inputs = match ev.select_key(&args_v, "inputs") {
@@ -167,7 +203,8 @@ fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V 
             margs.map.insert(k.clone(), b.clone());
         }
     }
-    let sys = ev.new_system(vec![module.clone()], margs, Scope::FlakeParts);
+    let roots = vec![module.clone(), flake_option(ev)];
+    let sys = ev.new_system(roots, margs, Scope::FlakeParts);
     V::new(
         Val::Config(Rc::new(ConfigRef {
             system: sys,
