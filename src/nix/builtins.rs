@@ -1564,17 +1564,20 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             let cell = fix_point(a[0].clone());
             ev.force(&cell)
         }
+        // An absolute path as a string (`"${dir}/default.nix"`) is a path to Nix here too.
         PathExists => {
             let v = ev.force(&a[0]);
-            match &v.kind {
-                Val::Path(p) => match ev.files.access.kind(p) {
-                    Ok(kind) => V::new(Val::Bool(kind != crate::access::Kind::Missing), at),
-                    Err(e) => {
-                        ev.note_unread(e.describe(), at);
-                        unknown()
-                    }
-                },
-                _ => unknown(),
+            let path = match &v.kind {
+                Val::Path(p) => (**p).clone(),
+                Val::Str(s) if s.starts_with('/') => std::path::PathBuf::from(&**s),
+                _ => return unknown(),
+            };
+            match ev.files.access.kind(&path) {
+                Ok(kind) => V::new(Val::Bool(kind != crate::access::Kind::Missing), at),
+                Err(e) => {
+                    ev.note_unread(e.describe(), at);
+                    unknown()
+                }
             }
         }
         BaseNameOf => {
