@@ -300,13 +300,7 @@ pub fn lib_value(version: Option<&str>) -> V {
             ("release", &*release),
             ("versionSuffix", suffix),
         ] {
-            attrs.map.insert(
-                k.into(),
-                Binding {
-                    value: ready(V::str(v, None)),
-                    at: None,
-                },
-            );
+            attrs.set(k, ready(V::str(v, None)));
         }
     }
     let this = Rc::new(attrs.clone());
@@ -320,39 +314,21 @@ pub fn lib_value(version: Option<&str>) -> V {
         "fixedPoints",
         "debug",
     ] {
-        attrs.map.insert(
-            ns.into(),
-            Binding {
-                value: ready(V::new(Val::Attrs(this.clone()), None)),
-                at: None,
-            },
-        );
+        attrs.set(ns, ready(V::new(Val::Attrs(this.clone()), None)));
     }
     for (ns, v) in [
         ("fileset", super::builtins_more::fileset_namespace()),
         ("filesystem", super::builtins_more::filesystem_namespace()),
         ("types", super::types::namespace()),
     ] {
-        attrs.map.insert(
-            ns.into(),
-            Binding {
-                value: ready(v),
-                at: None,
-            },
-        );
+        attrs.set(ns, ready(v));
     }
     V::attrs(attrs, None)
 }
 
 pub fn builtins_value() -> V {
     let mut attrs = prim_set(true);
-    attrs.map.insert(
-        "path".into(),
-        Binding {
-            value: ready(prim_value(Prim::StorePath)),
-            at: None,
-        },
-    );
+    attrs.set("path", ready(prim_value(Prim::StorePath)));
     V::attrs(attrs, None)
 }
 
@@ -589,11 +565,10 @@ fn alias_source(ev: &mut Eval, a: &[Thunk]) -> V {
 fn import_external(ev: &mut Eval, name: &str, at: Option<Span>) -> V {
     let imported = format!("import {name}");
     // Inputs the rules model (nixpkgs, impermanence, …) are never read.
-    let input = name
-        .strip_prefix("input:")
-        .map(|r| r.split(['.', '/']).next().unwrap_or(r));
-    let modelled = ev.classify(name).is_some()
-        || input.is_some_and(|i| ev.nixpkgs_inputs.iter().any(|n| n == i));
+    let nixpkgs = ev
+        .input_of(name)
+        .is_some_and(|(i, _)| ev.nixpkgs_inputs.iter().any(|n| n == i));
+    let modelled = nixpkgs || ev.classify(name).is_some();
     if !modelled
         && let Some(V {
             kind: Val::Path(p), ..
@@ -613,13 +588,7 @@ fn import_external(ev: &mut Eval, name: &str, at: Option<Span>) -> V {
             partial: true,
             ..Attrs::default()
         };
-        flake.map.insert(
-            "outputs".into(),
-            Binding {
-                value: ready(outputs),
-                at: None,
-            },
-        );
+        flake.set("outputs", ready(outputs));
         return V::attrs(flake, at);
     }
     V::new(Val::External(imported.into()), at)
@@ -773,13 +742,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         MkEnableOption => {
             let mut attrs = Attrs::default();
-            attrs.map.insert(
-                "default".into(),
-                Binding {
-                    value: ready(V::new(Val::Bool(false), None)),
-                    at: None,
-                },
-            );
+            attrs.set("default", ready(V::new(Val::Bool(false), None)));
             V::new(Val::Option(Rc::new(attrs)), at)
         }
         MkPackageOption => V::new(Val::Option(Rc::new(Attrs::default())), at),
@@ -1115,20 +1078,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         // setDefaultModuleLocation file m = { _file = file; imports = [ m ]; }
         SetDefaultModuleLocation => {
             let mut out = Attrs::default();
-            out.map.insert(
-                "_file".into(),
-                Binding {
-                    value: a[0].clone(),
-                    at: None,
-                },
-            );
-            out.map.insert(
-                "imports".into(),
-                Binding {
-                    value: ready(V::list(vec![a[1].clone()], at)),
-                    at: None,
-                },
-            );
+            out.set("_file", a[0].clone());
+            out.set("imports", ready(V::list(vec![a[1].clone()], at)));
             V::attrs(out, at)
         }
         ToList => {

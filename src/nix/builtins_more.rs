@@ -258,12 +258,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 return base;
             };
             let mut out = (*attrs).clone();
-            out.map.insert(
-                "nixosSystem".into(),
-                Binding {
-                    value: ready(partial(Prim::NixosSystemLib, vec![a[0].clone()])),
-                    at: None,
-                },
+            out.set(
+                "nixosSystem",
+                ready(partial(Prim::NixosSystemLib, vec![a[0].clone()])),
             );
             V::attrs(out, at)
         }
@@ -422,13 +419,7 @@ fn extensible(ev: &mut Eval, f: Thunk, at: Option<Span>) -> V {
         return v;
     };
     let mut out = (*attrs).clone();
-    out.map.insert(
-        "extend".into(),
-        Binding {
-            value: ready(partial(Prim::ExtendWith, vec![f])),
-            at: None,
-        },
-    );
+    out.set("extend", ready(partial(Prim::ExtendWith, vec![f])));
     V::attrs(out, at)
 }
 

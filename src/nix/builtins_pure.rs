@@ -79,13 +79,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 let (name, version) = parse_drv_name(&s);
                 let mut out = Attrs::default();
                 for (k, v) in [("name", name), ("version", version)] {
-                    out.map.insert(
-                        k.into(),
-                        Binding {
-                            value: ready(V::str(v, None)),
-                            at: None,
-                        },
-                    );
+                    out.set(k, ready(V::str(v, None)));
                 }
                 V::attrs(out, at)
             }

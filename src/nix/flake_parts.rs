@@ -19,20 +19,8 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         Prim::WithSystem => {
             let f = ev.force(&a[1]);
             let mut args = unknown_args_attrs();
-            args.map.insert(
-                "pkgs".into(),
-                Binding {
-                    value: ready(V::new(Val::External("pkgs".into()), None)),
-                    at: None,
-                },
-            );
-            args.map.insert(
-                "system".into(),
-                Binding {
-                    value: a[0].clone(),
-                    at: None,
-                },
-            );
+            args.set("pkgs", ready(V::new(Val::External("pkgs".into()), None)));
+            args.set("system", a[0].clone());
             ev.apply(f, ready(V::attrs(args, None)), at)
         }
         // moduleWithSystem (perSystem: module): the module, with per-system values unknown.
@@ -84,13 +72,7 @@ fn eval_modules(ev: &mut Eval, args: &Thunk, at: Option<Span>) -> V {
     margs.partial = false;
     margs.rest = None;
     if let Selected::Found(class) = ev.select_key(&args_v, "class") {
-        margs.map.insert(
-            "_class".into(),
-            Binding {
-                value: ready(class),
-                at: None,
-            },
-        );
+        margs.set("_class", ready(class));
     }
     let sys = ev.new_system(modules, margs, Scope::FlakeParts);
     let view = |kind: fn(Rc<ConfigRef>) -> Val| {
@@ -122,29 +104,11 @@ fn flake_option(ev: &mut Eval) -> Thunk {
         None,
     );
     let mut option = Attrs::default();
-    option.map.insert(
-        "type".into(),
-        Binding {
-            value: ready(ty),
-            at: None,
-        },
-    );
+    option.set("type", ready(ty));
     let mut options = Attrs::default();
-    options.map.insert(
-        "flake".into(),
-        Binding {
-            value: ready(V::new(Val::Option(Rc::new(option)), None)),
-            at: None,
-        },
-    );
+    options.set("flake", ready(V::new(Val::Option(Rc::new(option)), None)));
     let mut module = Attrs::default();
-    module.map.insert(
-        "options".into(),
-        Binding {
-            value: ready(V::attrs(options, None)),
-            at: None,
-        },
-    );
+    module.set("options", ready(V::attrs(options, None)));
     ready(V::attrs(module, None))
 }
 
@@ -177,20 +141,14 @@ fn mk_flake(ev: &mut Eval, args: &Thunk, module: &Thunk, at: Option<Span>) -> V 
         ready(super::builtins::prim_value(Prim::ModuleWithSystem)),
     );
     let mut fp_lib = Attrs::default();
-    fp_lib.map.insert(
-        "importApply".into(),
-        Binding {
-            value: ready(super::builtins::prim_value(Prim::ImportApply)),
-            at: None,
-        },
+    fp_lib.set(
+        "importApply",
+        ready(super::builtins::prim_value(Prim::ImportApply)),
     );
     // mkTransposedPerSystemModule declares per-system outputs: nothing a host reads.
-    fp_lib.map.insert(
-        "mkTransposedPerSystemModule".into(),
-        Binding {
-            value: ready(super::builtins::prim_value(Prim::Const)),
-            at: None,
-        },
+    fp_lib.set(
+        "mkTransposedPerSystemModule",
+        ready(super::builtins::prim_value(Prim::Const)),
     );
     fp_lib.partial = true;
     put("flake-parts-lib", ready(V::attrs(fp_lib, None)));

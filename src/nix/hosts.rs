@@ -164,13 +164,7 @@ fn flake_value(
             },
         );
     }
-    arg.map.insert(
-        "self".into(),
-        Binding {
-            value: self_thunk.clone(),
-            at: None,
-        },
-    );
+    arg.set("self", self_thunk.clone());
     *arg_cell.0.borrow_mut() = ThunkState::Ready(V::attrs(arg, None));
     ev.keep_alive(outputs_thunk.clone());
     ev.keep_alive(arg_cell);
@@ -242,33 +236,48 @@ pub fn flake_compat(ev: &mut Eval, arg: Thunk, at: Option<Span>) -> V {
     };
     let mut out = Attrs::default();
     for key in ["defaultNix", "outputs", "shellNix"] {
-        out.map.insert(
-            key.into(),
-            Binding {
-                value: flake.clone(),
-                at: None,
-            },
-        );
+        out.set(key, flake.clone());
     }
     V::attrs(out, at)
 }
 
 /// The flake in a folder read through flake-compat: its `self`.
 fn compat_flake(ev: &mut Eval, dir: &Path) -> Option<Thunk> {
-    let flake_nix = dir.join("flake.nix");
-    if ev.files.access.kind(&flake_nix).ok() != Some(crate::access::Kind::File) {
+    if !has_flake(ev, dir) {
         return None;
     }
-    let (flake, _) = ev.import(&flake_nix, None);
     let tag = dir.file_name()?.to_string_lossy().into_owned();
+    read_flake(ev, dir, &tag, BTreeMap::new())
+}
+
+fn has_flake(ev: &Eval, dir: &Path) -> bool {
+    ev.files.access.kind(&dir.join("flake.nix")).ok() == Some(crate::access::Kind::File)
+}
+
+/// The `self` of the flake in `dir`, read from outside the configuration. Its inputs are
+/// named by `locked` (input name -> lock node). One the lock does not know is not read: a
+/// nixpkgs is nixpkgs (never read, its lib is ours), anything else stays external under `tag`.
+fn read_flake(
+    ev: &mut Eval,
+    dir: &Path,
+    tag: &str,
+    locked: BTreeMap<String, String>,
+) -> Option<Thunk> {
+    let (flake, _) = ev.import(&dir.join("flake.nix"), None);
     let mut names = BTreeMap::new();
     for (name, url) in flake_inputs(ev, &flake) {
-        let external = if is_nixpkgs(&name, &url) {
-            "nixpkgs".to_string()
-        } else {
-            format!("?{tag}.{name}")
+        let external = match locked.get(&name) {
+            Some(node) => node.clone(),
+            None if is_nixpkgs(&name, &url) => "nixpkgs".to_string(),
+            None => format!("?{tag}.{name}"),
         };
         names.insert(name, external);
+    }
+    names.extend(locked);
+    for (name, external) in &names {
+        if is_nixpkgs(name, "") && !ev.nixpkgs_inputs.contains(external) {
+            ev.nixpkgs_inputs.push(external.clone());
+        }
     }
     let (self_thunk, _) = flake_value(ev, &flake, dir, names, &format!("input:?{tag}."))?;
     Some(self_thunk)
@@ -282,29 +291,9 @@ fn input_value(ev: &mut Eval, input: &str) -> Option<V> {
     }
     let files = ev.files;
     let dir = files.inputs.dir(input)?.to_path_buf();
-    let flake_nix = dir.join("flake.nix");
-    let thunk = if files.access.kind(&flake_nix).ok() == Some(crate::access::Kind::File) {
-        let (flake, _) = ev.import(&flake_nix, None);
-        // Its inputs are named by their lock nodes. One the lock does not know is not read:
-        // a nixpkgs is nixpkgs (never read, its lib is ours), anything else stays external.
+    let thunk = if has_flake(ev, &dir) {
         let locked = files.inputs.children(input).cloned().unwrap_or_default();
-        let mut names = BTreeMap::new();
-        for (name, url) in flake_inputs(ev, &flake) {
-            let external = match locked.get(&name) {
-                Some(node) => node.clone(),
-                None if is_nixpkgs(&name, &url) => "nixpkgs".to_string(),
-                None => format!("?{input}.{name}"),
-            };
-            names.insert(name, external);
-        }
-        names.extend(locked);
-        for (name, external) in &names {
-            if is_nixpkgs(name, "") && !ev.nixpkgs_inputs.contains(external) {
-                ev.nixpkgs_inputs.push(external.clone());
-            }
-        }
-        let (self_thunk, _) = flake_value(ev, &flake, &dir, names, &format!("input:?{input}."))?;
-        self_thunk
+        read_flake(ev, &dir, input, locked)?
     } else {
         ready(V::new(Val::Path(Rc::new(dir)), None))
     };

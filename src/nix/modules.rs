@@ -121,13 +121,7 @@ const ELEMENT: &str = "__element";
 /// A declaration that only says what type the value at a path has (an attrsOf's element).
 fn type_decl(ty: V) -> V {
     let mut a = Attrs::default();
-    a.map.insert(
-        "type".into(),
-        Binding {
-            value: ready(ty),
-            at: None,
-        },
-    );
+    a.set("type", ready(ty));
     a.map.insert(
         ELEMENT.into(),
         Binding {
@@ -165,13 +159,7 @@ impl<'f> Eval<'f> {
     pub fn new_system(&mut self, roots: Vec<Thunk>, mut args: Attrs, scope: Scope) -> usize {
         let id = self.systems.len();
         let config = V::config(id, Vec::new());
-        args.map.insert(
-            "config".into(),
-            Binding {
-                value: ready(config),
-                at: None,
-            },
-        );
+        args.set("config", ready(config));
         args.map.entry("lib".into()).or_insert_with(|| Binding {
             value: self.lib_thunk(),
             at: None,
@@ -500,7 +488,7 @@ impl<'f> Eval<'f> {
 
     /// The input an external value comes from: its name and URL when known. Sources fetched by
     /// URL (npins, niv, fetchTarball) and flakes by reference (getFlake) have only a URL.
-    fn input_of<'a>(&'a self, name: &'a str) -> Option<(&'a str, Option<&'a str>)> {
+    pub fn input_of<'a>(&'a self, name: &'a str) -> Option<(&'a str, Option<&'a str>)> {
         let name = name.trim_start_matches("import ");
         if let Some(url) = name
             .strip_prefix("fetch:")
@@ -889,19 +877,10 @@ impl<'f> Eval<'f> {
             .as_attrs(&args)
             .map(|a| (*a).clone())
             .unwrap_or_default();
-        let put = |args: &mut Attrs, k: &str, v: V| {
-            args.map.insert(
-                k.into(),
-                Binding {
-                    value: ready(v),
-                    at: None,
-                },
-            );
-        };
         if let Some(name) = instance.last() {
-            put(&mut args, "name", V::str(name, None));
+            args.set("name", ready(V::str(name, None)));
         }
-        put(&mut args, "config", V::config(sys, instance.to_vec()));
+        args.set("config", ready(V::config(sys, instance.to_vec())));
         ready(V::attrs(args, None))
     }
 
@@ -1146,13 +1125,7 @@ impl<'f> Eval<'f> {
         args.rest = None;
         for key in ["osConfig", "nixosConfig"] {
             let os = V::config(sys, Vec::new());
-            args.map.insert(
-                key.into(),
-                Binding {
-                    value: ready(os),
-                    at: None,
-                },
-            );
+            args.set(key, ready(os));
         }
         let user = self.new_system(modules, args, Scope::HomeManager);
         self.systems[sys].hm_systems.insert(name.into(), Some(user));
@@ -1317,20 +1290,8 @@ fn known_default(scope: Scope, option: &str) -> Option<V> {
                 .iter()
                 .map(|(path, kind)| {
                     let mut a = Attrs::default();
-                    a.map.insert(
-                        "path".into(),
-                        Binding {
-                            value: ready(V::str(path, None)),
-                            at: None,
-                        },
-                    );
-                    a.map.insert(
-                        "type".into(),
-                        Binding {
-                            value: ready(V::str(kind, None)),
-                            at: None,
-                        },
-                    );
+                    a.set("path", ready(V::str(path, None)));
+                    a.set("type", ready(V::str(kind, None)));
                     ready(V::attrs(a, None))
                 })
                 .collect();

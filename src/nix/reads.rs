@@ -207,13 +207,7 @@ fn file_info(f: &Path) -> V {
         .unwrap_or_default();
     let mut a = Attrs::default();
     let put = |a: &mut Attrs, k: &str, v: V| {
-        a.map.insert(
-            k.into(),
-            Binding {
-                value: ready(v),
-                at: None,
-            },
-        );
+        a.set(k, ready(v));
     };
     put(&mut a, "name", V::str(&name, None));
     put(&mut a, "type", V::str("regular", None));

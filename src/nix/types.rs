@@ -84,13 +84,7 @@ pub fn namespace() -> V {
         ..Attrs::default()
     };
     let mut put = |k: &str, v: V| {
-        attrs.map.insert(
-            k.into(),
-            Binding {
-                value: ready(v),
-                at: None,
-            },
-        );
+        attrs.set(k, ready(v));
     };
     for w in WRAPPERS {
         put(w, applied(Prim::TypeConstructor1, w));

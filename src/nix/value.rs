@@ -115,6 +115,11 @@ impl Attrs {
     pub fn get(&self, key: &str) -> Option<&Binding> {
         self.map.get(key)
     }
+
+    /// Sets `key` to a value written nowhere in particular (made by the evaluator).
+    pub fn set(&mut self, key: &str, value: Thunk) {
+        self.map.insert(key.into(), Binding { value, at: None });
+    }
 }
 
 impl V {
