@@ -39,20 +39,122 @@ pub struct ModuleInfo {
     pub source: String,
 }
 
+/// The value NixOS or home-manager gives an option that the configuration does not set, for
+/// options that are not the enable flag of a `[[module]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OptionInfo {
+    pub name: String,
+    #[serde(default)]
+    pub scope: Scope,
+    /// The value when nothing sets it; absent: not known (a module may set it).
+    pub default: Option<toml::Value>,
+    /// Enable options that, when on, make a module of nixpkgs set this flag to true.
+    #[serde(default)]
+    pub set_by: Vec<String>,
+    /// nixpkgs modules (paths below nixos/modules) that set this flag to true when imported.
+    #[serde(default)]
+    pub set_by_import: Vec<String>,
+    /// The module the facts were checked against.
+    pub source: String,
+}
+
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct File {
     module: Vec<ModuleInfo>,
+    #[serde(default)]
+    option: Vec<OptionInfo>,
+}
+
+fn file() -> &'static File {
+    static KB: OnceLock<File> = OnceLock::new();
+    KB.get_or_init(|| {
+        // The file is part of the binary and checked by a unit test, so this cannot fail at run time.
+        toml::from_str::<File>(SOURCE).unwrap_or(File {
+            module: Vec::new(),
+            option: Vec::new(),
+        })
+    })
 }
 
 /// All module descriptions.
 pub fn modules() -> &'static [ModuleInfo] {
-    static KB: OnceLock<Vec<ModuleInfo>> = OnceLock::new();
-    KB.get_or_init(|| {
-        // The file is part of the binary and checked by a unit test, so this cannot fail at run time.
-        toml::from_str::<File>(SOURCE)
-            .map(|f| f.module)
-            .unwrap_or_default()
+    &file().module
+}
+
+/// What the knowledge base says about the value of `option` when the configuration does not
+/// set it: its default (None: not known) and the enable options that turn it on.
+pub struct Unset {
+    pub default: Option<toml::Value>,
+    pub set_by: Vec<&'static str>,
+    pub set_by_import: &'static [String],
+}
+
+/// The value of an option nothing in the configuration sets, if the knowledge base knows the
+/// option (an enable flag of a module, or an `[[option]]`).
+pub fn unset(scope: Scope, option: &str) -> Option<Unset> {
+    let in_scope = modules().iter().filter(|m| m.scope == scope);
+    // Modules whose enable flag implies this one set it too.
+    let implied_by = in_scope
+        .clone()
+        .filter(|m| m.implies.iter().any(|i| i == option))
+        .filter_map(|m| m.option.as_deref());
+    if let Some(m) = in_scope
+        .clone()
+        .find(|m| m.option.as_deref() == Some(option))
+    {
+        return Some(Unset {
+            default: m.default.map(toml::Value::Boolean),
+            set_by: implied_by.collect(),
+            set_by_import: &[],
+        });
+    }
+    let o = file()
+        .option
+        .iter()
+        .find(|o| o.scope == scope && name_matches(&o.name, option))?;
+    Some(Unset {
+        default: o.default.clone(),
+        set_by: o
+            .set_by
+            .iter()
+            .map(|s| s.as_str())
+            .chain(implied_by)
+            .collect(),
+        set_by_import: &o.set_by_import,
     })
+}
+
+/// Does the option name `pattern` (where `*` stands for any one name) name `option`?
+fn name_matches(pattern: &str, option: &str) -> bool {
+    let (mut p, mut o) = (pattern.split('.'), option.split('.'));
+    loop {
+        match (p.next(), o.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == "*" || a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Is `prefix` (dotted) the start of an option the knowledge base knows in `scope`?
+pub fn is_above_known(scope: Scope, prefix: &str) -> bool {
+    let depth = prefix.split('.').count();
+    let above = |name: &str| {
+        let head: Vec<&str> = name.split('.').take(depth + 1).collect();
+        head.len() > depth && name_matches(&head[..depth].join("."), prefix)
+    };
+    let modules = modules()
+        .iter()
+        .filter(|m| m.scope == scope)
+        .filter_map(|m| m.option.as_deref());
+    let options = file()
+        .option
+        .iter()
+        .filter(|o| o.scope == scope)
+        .map(|o| o.name.as_str());
+    modules.chain(options).any(above)
 }
 
 /// Enable options of one scope, with the default the frontends assume when they are not set.
@@ -125,6 +227,43 @@ mod tests {
                 assert!(m.etc.is_empty() && !m.home.is_empty());
             }
         }
+        let names: Vec<&str> = parsed
+            .module
+            .iter()
+            .filter_map(|m| m.option.as_deref())
+            .collect();
+        for o in &parsed.option {
+            assert!(
+                !names.contains(&o.name.as_str()),
+                "{} is a module's flag",
+                o.name
+            );
+            assert!(!o.source.is_empty());
+            if !o.set_by.is_empty() || !o.set_by_import.is_empty() {
+                assert!(
+                    matches!(o.default, Some(toml::Value::Boolean(_))),
+                    "{}",
+                    o.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unset_options_follow_implies_and_set_by() {
+        let containers = unset(Scope::Nixos, "virtualisation.containers.enable").unwrap();
+        assert_eq!(containers.default, Some(toml::Value::Boolean(false)));
+        assert!(containers.set_by.contains(&"virtualisation.podman.enable"));
+        let mutable = unset(Scope::Nixos, "users.mutableUsers").unwrap();
+        assert_eq!(mutable.default, Some(toml::Value::Boolean(true)));
+        assert!(unset(Scope::Nixos, "services.no-such-thing.enable").is_none());
+        assert!(is_above_known(Scope::Nixos, "services.openssh"));
+        assert!(!is_above_known(Scope::Nixos, "services.openssh.enable"));
+        // `*` stands for one name.
+        let mode = unset(Scope::Nixos, "users.users.jellyfin.homeMode").unwrap();
+        assert_eq!(mode.default, Some(toml::Value::String("700".into())));
+        assert!(unset(Scope::Nixos, "users.users.homeMode").is_none());
+        assert!(is_above_known(Scope::Nixos, "users.users.jellyfin"));
     }
 
     #[test]

@@ -693,7 +693,7 @@ fn nixos_defaults_read_by_configuration_code() {
     )]);
     assert_eq!(
         persisted(&h),
-        ["/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"]
+        ["/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ed25519_key"]
     );
     assert!(h.persistence.items[0].entries.complete);
 }

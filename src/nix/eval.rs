@@ -489,6 +489,11 @@ impl<'f> Eval<'f> {
                 kind: Val::External(n),
                 ..
             }) => V::new(Val::External(n), self.span(env.file, s.syntax())),
+            // A value written nowhere (a NixOS default from the knowledge base, a value the
+            // evaluator made) is located where it is read.
+            Selected::Found(V { kind, at: None }) if !matches!(kind, Val::Unknown) => {
+                V::new(kind, self.span(env.file, s.syntax()))
+            }
             Selected::Found(v) => v,
             Selected::Missing => match s.default_expr() {
                 Some(d) => self.eval(&d, env),

@@ -82,6 +82,9 @@ pub struct ModuleSystem {
     pub incomplete: bool,
     /// Third-party modules seen in imports, by kind ("impermanence", "sops-nix", ...).
     pub externals: BTreeSet<String>,
+    /// nixpkgs modules imported by hand (`modulesPath + "/virtualisation/lxc-container.nix"`),
+    /// by the name they were reached by: not read, but some set options the knowledge base knows.
+    pub nixpkgs_imports: Vec<Rc<str>>,
     /// Manual imports of impermanence's home-manager module.
     pub legacy_hm_imports: Vec<Span>,
     /// Imports that name a missing or unparsable file.
@@ -229,6 +232,7 @@ impl<'f> Eval<'f> {
             collecting: None,
             incomplete: false,
             externals: BTreeSet::new(),
+            nixpkgs_imports: Vec::new(),
             legacy_hm_imports: Vec::new(),
             hm_systems: HashMap::new(),
             broken_imports: Vec::new(),
@@ -412,7 +416,9 @@ impl<'f> Eval<'f> {
                         }
                         self.systems[sys].externals.insert(kind.to_string());
                     }
-                    None if is_nixpkgs_module(name) => {}
+                    None if is_nixpkgs_module(name) => {
+                        self.systems[sys].nixpkgs_imports.push(name.clone());
+                    }
                     None if self.is_harmless_input(name) => {}
                     // Flake modules from inputs shape the flake's outputs, not its hosts'
                     // configurations; but one that is not a known tool (treefmt, devshells)
@@ -1027,21 +1033,50 @@ impl<'f> Eval<'f> {
             if decls.iter().any(|d| matches!(d.kind, Val::Attrs(_))) {
                 return view();
             }
-            // Options of nixpkgs and home-manager whose defaults are known.
+            // Options of nixpkgs and home-manager whose values are known when unset.
             let dotted = path.iter().map(|p| &**p).collect::<Vec<_>>().join(".");
             let scope = self.systems[sys].scope;
-            if let Some(v) = known_default(scope, &dotted) {
+            if let Some(v) = self.unset_value(sys, scope, &dotted) {
                 return v;
             }
-            // On the way to an option with a known default (`config.networking` for
+            // On the way to such an option (`config.networking` for
             // `config.networking.networkmanager.enable`): a set, read lazily.
-            let prefix = format!("{dotted}.");
-            if known_default_paths(scope).any(|o| o.starts_with(&prefix)) {
+            if knowledge::is_above_known(scope, &dotted) {
                 return view();
             }
             return V::undefined();
         }
         self.merge_leaves(leaves, view)
+    }
+
+    /// The value NixOS gives an option the configuration neither declares nor defines, from
+    /// the knowledge base: true when an option that sets it is on, else its default. None when
+    /// the knowledge base does not know the option.
+    fn unset_value(&mut self, sys: usize, scope: Scope, option: &str) -> Option<V> {
+        let unset = knowledge::unset(scope, option)?;
+        let imported = &self.systems[sys].nixpkgs_imports;
+        if unset
+            .set_by_import
+            .iter()
+            .any(|m| imported.iter().any(|i| i.ends_with(m.as_str())))
+        {
+            return Some(V::bool(true));
+        }
+        let mut unknown = unset.default.is_none();
+        for setter in unset.set_by {
+            let p: Vec<Rc<str>> = setter.split('.').map(Rc::from).collect();
+            let v = self.config_value(sys, &p);
+            match v.kind {
+                Val::Bool(true) => return Some(V::bool(true)),
+                // Not set, or off: does not set this one.
+                Val::Bool(false) | Val::Undefined => {}
+                _ => unknown = true,
+            }
+        }
+        Some(match unset.default {
+            Some(d) if !unknown => toml_value(&d),
+            _ => V::unknown(),
+        })
     }
 
     fn merge_leaves(&mut self, leaves: Vec<Leaf>, view: impl Fn() -> V) -> V {
@@ -1251,52 +1286,23 @@ impl<'f> Eval<'f> {
     }
 }
 
-/// NixOS's default SSH host keys (services.openssh.hostKeys), path and type.
-pub const DEFAULT_HOST_KEYS: &[(&str, &str)] = &[
-    ("/etc/ssh/ssh_host_ed25519_key", "ed25519"),
-    ("/etc/ssh/ssh_host_rsa_key", "rsa"),
-];
-
-/// Options whose default the knowledge base or NixOS fixes, beyond the enable flags.
-const OTHER_DEFAULTS: &[&str] = &["users.mutableUsers", "services.openssh.hostKeys"];
-
-fn known_default_paths(scope: Scope) -> impl Iterator<Item = &'static str> {
-    let others = if scope == Scope::Nixos {
-        OTHER_DEFAULTS
-    } else {
-        &[]
-    };
-    knowledge::options(scope)
-        .filter(|(_, d)| d.is_some())
-        .map(|(o, _)| o)
-        .chain(others.iter().copied())
-}
-
-/// The value of an option nothing defines, when its default is known.
-fn known_default(scope: Scope, option: &str) -> Option<V> {
-    if let Some(d) = knowledge::options(scope)
-        .find(|(o, _)| *o == option)
-        .and_then(|(_, d)| d)
-    {
-        return Some(V::bool(d));
-    }
-    if scope != Scope::Nixos {
-        return None;
-    }
-    match option {
-        "users.mutableUsers" => Some(V::bool(true)),
-        "services.openssh.hostKeys" => {
-            let keys = DEFAULT_HOST_KEYS
-                .iter()
-                .map(|(path, kind)| {
-                    let mut a = Attrs::default();
-                    a.set("path", ready(V::str(path, None)));
-                    a.set("type", ready(V::str(kind, None)));
-                    ready(V::attrs(a, None))
-                })
-                .collect();
-            Some(V::list(keys, None))
+/// A value of the knowledge base (TOML) as a Nix value.
+fn toml_value(v: &toml::Value) -> V {
+    match v {
+        toml::Value::Boolean(b) => V::bool(*b),
+        toml::Value::String(s) => V::str(s, None),
+        toml::Value::Integer(i) => V::new(Val::Int(*i), None),
+        toml::Value::Array(items) => {
+            V::list(items.iter().map(|i| ready(toml_value(i))).collect(), None)
         }
-        _ => None,
+        toml::Value::Table(t) => {
+            let mut a = Attrs::default();
+            for (k, v) in t {
+                a.set(k, ready(toml_value(v)));
+            }
+            V::attrs(a, None)
+        }
+        // The knowledge base has no floats or dates; a test keeps it so.
+        _ => V::unknown(),
     }
 }
