@@ -383,7 +383,7 @@ fn unknown_values_stay_unknown() {
     );
     let h = host(&[(
         "configuration.nix",
-        r#"{ pkgs, lib, ... }: { users.mutableUsers = lib.mkIf pkgs.stdenv.isLinux false; }"#,
+        r#"{ pkgs, lib, ... }: { users.mutableUsers = lib.mkIf pkgs.stdenv.hostPlatform.isx86_64 false; }"#,
     )]);
     assert_eq!(h.users.mutable_users.value, None);
     // Reading an option nothing defines (and whose default is not known) is unknown, not the

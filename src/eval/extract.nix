@@ -279,8 +279,16 @@ let
   initrdServiceNames = namesAt [ "boot" "initrd" "systemd" "services" ];
   initrdServices = b.filter (s: s != null) (map
     (n:
-      let r = read [ "boot" "initrd" "systemd" "services" n "script" ]; in
-      if r.state == "absent" || (r.state == "ok" && (r.value == "" || r.value == null)) then null
+      let
+        empty = r: r.state == "absent" || (r.state == "ok" && (r.value == "" || r.value == null || r.value == [ ]));
+        # What the unit runs: its script, or the command lines of ExecStart.
+        script = read [ "boot" "initrd" "systemd" "services" n "script" ];
+        exec = read [ "boot" "initrd" "systemd" "services" n "serviceConfig" "ExecStart" ];
+        lines = if exec.state == "ok" && b.isList exec.value && b.all b.isString exec.value
+          then exec // { value = b.concatStringsSep "\n" exec.value; } else exec;
+        r = if empty script then lines else script;
+      in
+      if empty r then null
       else { name = n; script = fact isStr r (filesOf [ "boot" "initrd" "systemd" "services" ] [ n ]); })
     (if initrdServiceNames == null then [ ] else initrdServiceNames));
 

@@ -68,6 +68,7 @@ prims! {
     Range 2 "range";
     Reverse 1 "reverseList";
     Imap0 2 "imap0";
+    Ifilter0 2 "ifilter0";
     // `lib.imap` is lib/trivial.nix's deprecated name for imap1.
     Imap1 2 "imap1" | "imap";
     SubtractLists 2 "subtractLists";
@@ -102,6 +103,7 @@ prims! {
     HasSuffix 2 "hasSuffix";
     RemovePrefix 2 "removePrefix";
     RemoveSuffix 2 "removeSuffix";
+    NameFromUrl 2 "nameFromURL";
     ConcatStrings 1 "concatStrings";
     ConcatStringsSep 2 "concatStringsSep";
     ConcatMapStrings 2 "concatMapStrings";
@@ -176,6 +178,8 @@ prims! {
     FromToml 1 "fromTOML";
     Extend 1 "extend";
     MakeExtensible 1 "makeExtensible";
+    MakeExtensibleWithCustomName 2 "makeExtensibleWithCustomName";
+    ExtendWithName 3 "__extendWithName";
     FindFirst 3 "findFirst";
     ImportJson 1 "importJSON";
     ImportToml 1 "importTOML";
@@ -222,6 +226,7 @@ prims! {
     SubmoduleWithType 1 "__submoduleWith";
     CoercedToType 3 "__coercedTo";
     AttrsWithType 1 "__attrsWith";
+    TypeCheck 2 "__typeCheck";
 }
 
 /// Names available without `builtins.` in Nix.
@@ -688,11 +693,37 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
     use Prim::*;
     let unknown = V::unknown;
     match p {
-        Match | Split | Substring | ReplaceStrings | HasInfix | HasExtOf | SetAttrByPath
-        | GetAttrFromPath | FunctionArgs | AssertMsg | FromJson | FromToml | Extend | Extends
-        | LibBase | ExtendWith | NixosSystemLib | CallPackage | Fetch | GetFlake | StorePath
-        | ApplyPatches | MakeExtensible | FindFirst | ImportJson | ImportToml | Trim
-        | EachSystem | EachDefaultSystem => {
+        Match
+        | Split
+        | Substring
+        | ReplaceStrings
+        | HasInfix
+        | HasExtOf
+        | SetAttrByPath
+        | GetAttrFromPath
+        | FunctionArgs
+        | AssertMsg
+        | FromJson
+        | FromToml
+        | Extend
+        | Extends
+        | LibBase
+        | ExtendWith
+        | NixosSystemLib
+        | CallPackage
+        | Fetch
+        | GetFlake
+        | StorePath
+        | ApplyPatches
+        | MakeExtensible
+        | MakeExtensibleWithCustomName
+        | ExtendWithName
+        | FindFirst
+        | ImportJson
+        | ImportToml
+        | Trim
+        | EachSystem
+        | EachDefaultSystem => {
             return super::builtins_more::call(ev, p, a, at);
         }
         ReadFile | ReadDir | ReadFileType | ListFilesRecursive | ImportTree | HaumeaLoad
@@ -707,7 +738,7 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         | IsFloat | GenericClosure | SplitVersion | CompareVersions | ParseDrvName | Ceil
         | Floor => return super::builtins_pure::call(ev, p, a, at),
         TypeConstructor1 | TypeConstructor2 | SubmoduleType | SubmoduleWithType | CoercedToType
-        | AttrsWithType => {
+        | AttrsWithType | TypeCheck => {
             return super::types::call(ev, p, a, at);
         }
         _ => {}
@@ -1018,6 +1049,24 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         },
         Reverse => match list_of(ev, &a[0]) {
             Some(items) => V::list(items.iter().rev().cloned().collect(), at),
+            None => unknown(),
+        },
+        // ifilter0 pred list: the items for which `pred index item` holds; one the predicate
+        // cannot decide is an unknown item, as in `filter`.
+        Ifilter0 => match list_of(ev, &a[1]) {
+            Some(items) => {
+                let mut out = Vec::new();
+                for (i, x) in items.iter().enumerate() {
+                    let f = ev.force(&a[0]);
+                    let g = ev.apply(f, ready(V::new(Val::Int(i as i64), None)), at);
+                    match ev.apply(g, x.clone(), at).as_bool() {
+                        Some(true) => out.push(x.clone()),
+                        Some(false) => {}
+                        None => out.push(ready(V::new(Val::Unknown, ev.force(x).at))),
+                    }
+                }
+                V::list(out, at)
+            }
             None => unknown(),
         },
         Imap0 | Imap1 => match list_of(ev, &a[1]) {
@@ -1378,6 +1427,17 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 }),
                 at,
             ),
+            _ => unknown(),
+        },
+        // nameFromURL url sep: the last `/` component, up to the first `sep`.
+        NameFromUrl => match (str_of(ev, &a[0]), str_of(ev, &a[1])) {
+            (Some(url), Some(sep)) if !sep.is_empty() => {
+                let file = url.rsplit('/').next().unwrap_or(&url);
+                match file.split_once(&*sep) {
+                    Some((name, _)) => V::str(name, at),
+                    None => unknown(),
+                }
+            }
             _ => unknown(),
         },
         RemovePrefix | RemoveSuffix => {

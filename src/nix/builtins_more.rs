@@ -220,6 +220,18 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
         }
         // `makeExtensible f`: the fix-point of f, with `extend`.
         Prim::MakeExtensible => extensible(ev, a[0].clone(), at),
+        // makeExtensibleWithCustomName name f: makeExtensible, its `extend` called `name`.
+        Prim::MakeExtensibleWithCustomName => match str_of(ev, &a[0]) {
+            Some(n) => extensible_named(ev, &n, a[1].clone(), at),
+            None => V::unknown(),
+        },
+        Prim::ExtendWithName => {
+            let f = ready(partial(Prim::Extends, vec![a[2].clone(), a[1].clone()]));
+            match str_of(ev, &a[0]) {
+                Some(n) => extensible_named(ev, &n, f, at),
+                None => V::unknown(),
+            }
+        }
         Prim::ExtendWith => {
             let f = ready(partial(Prim::Extends, vec![a[1].clone(), a[0].clone()]));
             extensible(ev, f, at)
@@ -420,6 +432,25 @@ fn extensible(ev: &mut Eval, f: Thunk, at: Option<Span>) -> V {
     };
     let mut out = (*attrs).clone();
     out.set("extend", ready(partial(Prim::ExtendWith, vec![f])));
+    V::attrs(out, at)
+}
+
+/// `extensible`, with the extending function under a custom name.
+fn extensible_named(ev: &mut Eval, name: &str, f: Thunk, at: Option<Span>) -> V {
+    let cell = super::builtins::fix_point(f.clone());
+    ev.keep_alive(cell.clone());
+    let v = ev.force(&cell);
+    let Some(attrs) = ev.as_attrs(&v) else {
+        return v;
+    };
+    let mut out = (*attrs).clone();
+    out.set(
+        name,
+        ready(partial(
+            Prim::ExtendWithName,
+            vec![ready(V::str(name, None)), f],
+        )),
+    );
     V::attrs(out, at)
 }
 

@@ -80,9 +80,14 @@ impl Walker<'_, '_> {
     }
 
     fn string(&mut self, v: &V, key: &str) -> Option<String> {
+        self.string_at(v, key).map(|(s, _)| s)
+    }
+
+    /// A string and where it is written.
+    fn string_at(&mut self, v: &V, key: &str) -> Option<(String, Option<Span>)> {
         let x = self.field(v, key)?;
         match &x.kind {
-            Val::Str(s) => Some(s.to_string()),
+            Val::Str(s) => Some((s.to_string(), x.at)),
             Val::Null => None,
             _ => {
                 self.complete = false;
@@ -133,7 +138,7 @@ impl Walker<'_, '_> {
 
     fn push(
         &mut self,
-        mount_point: String,
+        (mount_point, written_at): (String, Option<Span>),
         fs_type: Option<String>,
         item: &V,
         device: Option<String>,
@@ -149,7 +154,8 @@ impl Walker<'_, '_> {
             fs_type,
             options,
             device,
-            at: item.at,
+            // The mount point's literal, or the item when that was made elsewhere.
+            at: written_at.or(item.at),
         });
     }
 
@@ -186,18 +192,18 @@ impl Walker<'_, '_> {
                 }
             }
             "filesystem" => {
-                if let Some(mp) = self.string(c, "mountpoint") {
+                if let Some(mp) = self.string_at(c, "mountpoint") {
                     let format = self.string(c, "format");
                     self.push(mp, format, c, None);
                 }
             }
             "btrfs" => {
-                if let Some(mp) = self.string(c, "mountpoint") {
+                if let Some(mp) = self.string_at(c, "mountpoint") {
                     self.push(mp, Some("btrfs".into()), c, None);
                 }
                 if let Some(subs) = self.children(c, "subvolumes") {
                     for (_, sub) in subs {
-                        if let Some(mp) = self.string(&sub, "mountpoint") {
+                        if let Some(mp) = self.string_at(&sub, "mountpoint") {
                             self.push(mp, Some("btrfs".into()), &sub, None);
                         }
                     }
@@ -207,7 +213,7 @@ impl Walker<'_, '_> {
             // devices mount nothing.
             "zfs" | "lvm_pv" | "mdraid" | "swap" | "bcachefs_member" => {}
             "bcachefs" => {
-                if let Some(mp) = self.string(c, "mountpoint") {
+                if let Some(mp) = self.string_at(c, "mountpoint") {
                     self.push(mp, Some("bcachefs".into()), c, None);
                 }
             }
@@ -216,7 +222,7 @@ impl Walker<'_, '_> {
     }
 
     fn zpool(&mut self, pool: &str, item: &V) {
-        if let Some(mp) = self.string(item, "mountpoint") {
+        if let Some(mp) = self.string_at(item, "mountpoint") {
             self.push(mp, Some("zfs".into()), item, Some(pool.to_string()));
         }
         let Some(datasets) = self.children(item, "datasets") else {
@@ -229,7 +235,7 @@ impl Walker<'_, '_> {
                 }
                 continue;
             }
-            if let Some(mp) = self.string(&ds, "mountpoint") {
+            if let Some(mp) = self.string_at(&ds, "mountpoint") {
                 self.push(mp, Some("zfs".into()), &ds, Some(format!("{pool}/{name}")));
             }
         }
@@ -237,8 +243,8 @@ impl Walker<'_, '_> {
 
     fn nodev(&mut self, name: &str, item: &V) {
         let mp = self
-            .string(item, "mountpoint")
-            .unwrap_or_else(|| name.to_string());
+            .string_at(item, "mountpoint")
+            .unwrap_or_else(|| (name.to_string(), None));
         let fs_type = self.string(item, "fsType");
         self.push(mp, fs_type, item, Some("none".into()));
     }

@@ -383,6 +383,11 @@ impl<'f> Eval<'f> {
                     let v = i.expr().map_or_else(V::unknown, |x| self.eval(&x, env));
                     match self.coerce_to_string(&v) {
                         Coerced::Str(s) => out.push_str(&s),
+                        // A package in a longer string (`"${pkgs.zfs}/bin/zfs rollback …"`)
+                        // is some store path: the text around it is known.
+                        Coerced::External(n) if is_package(&n) => {
+                            out.push_str(&store_placeholder(&n))
+                        }
                         Coerced::External(n) => external = Some(n),
                         Coerced::Unknown => return V::unknown(),
                     }
@@ -627,6 +632,19 @@ impl<'f> Eval<'f> {
                         })),
                         v.at,
                     ));
+                }
+                // The platform of a NixOS system's package set (and of its home-manager
+                // users'): NixOS runs on Linux only.
+                if matches!(key, "isLinux" | "isDarwin")
+                    && matches!(
+                        name.as_ref(),
+                        "pkgs.stdenv"
+                            | "pkgs.stdenv.hostPlatform"
+                            | "pkgs.stdenv.targetPlatform"
+                            | "pkgs.hostPlatform"
+                    )
+                {
+                    return Selected::Found(V::new(Val::Bool(key == "isLinux"), v.at));
                 }
                 // Host builders and flake frameworks of any input, by their well-known names.
                 if name.ends_with(".lib") {
@@ -1122,4 +1140,21 @@ impl Slot {
             *self = Slot::Nested(list, b.at);
         }
     }
+}
+
+/// Is an external value a package of a package set (`pkgs.zfs`, `inputs.x.packages.<system>.y`)?
+fn is_package(name: &str) -> bool {
+    let name = name.strip_prefix("input:").unwrap_or(name);
+    let Some(attr) = name.strip_prefix("pkgs.") else {
+        return name.contains(".packages.") || name.contains(".legacyPackages.");
+    };
+    // A package's own path, not a file inside it (`"${pkgs.x}/bin"` continues as text).
+    !attr.is_empty() && !attr.contains('/')
+}
+
+/// The store path a package would have, with a placeholder hash: enough to read the text of a
+/// command that runs it.
+fn store_placeholder(name: &str) -> String {
+    let attr = name.rsplit('.').next().unwrap_or(name);
+    format!("/nix/store/{}-{attr}", "0".repeat(32))
 }

@@ -679,13 +679,29 @@ impl<'e, 'f> Extractor<'e, 'f> {
         let (names, _) = self.names(&base);
         let mut initrd_services = Vec::new();
         for name in names {
-            let v = self.get(&join(&base, &[&name, "script"]));
+            // What the unit runs: its `script`, or the command lines of `ExecStart`.
+            let mut v = self.get(&join(&base, &[&name, "script"]));
+            if v.is_undefined() {
+                v = self.get(&join(&base, &[&name, "serviceConfig", "ExecStart"]));
+            }
             if v.is_undefined() {
                 continue;
             }
+            let script = match &v.kind {
+                Val::List(_) => {
+                    let (items, complete) = self.items(&v);
+                    let lines: Option<Vec<String>> =
+                        items.iter().map(|i| self.str_fact_of(i).value).collect();
+                    Fact {
+                        value: lines.filter(|_| complete).map(|l| l.join("\n")),
+                        at: self.loc(v.at),
+                    }
+                }
+                _ => self.str_fact_of(&v),
+            };
             initrd_services.push(InitrdService {
                 name: name.to_string(),
-                script: self.str_fact_of(&v),
+                script,
             });
         }
         let mut tmp_clean_on_boot = self.bool_fact(&path(&["boot", "tmp", "cleanOnBoot"]), None);

@@ -1012,6 +1012,33 @@ impl<'f> Eval<'f> {
                             };
                             self.expand(def, &mut expanded, 0);
                             let leaves = self.leaves(&expanded);
+                            // A set default is not a definition of the names below it: the
+                            // lazy view would find nothing there (every name Undefined). Unless
+                            // the type is a submodule (whose own option defaults the view
+                            // reads), the default set itself is the value.
+                            let structured = match o.get("type").map(|t| t.value.clone()) {
+                                Some(t) => {
+                                    let ty = self.force(&t);
+                                    match super::types::below(self, &ty) {
+                                        Below::Submodule(_) => true,
+                                        // attrsOf submodule (or of sets of them): the elements'
+                                        // own defaults are read through the view.
+                                        Below::Each(elem) => !matches!(
+                                            super::types::below(self, &elem),
+                                            Below::Nothing
+                                        ),
+                                        Below::Nothing => false,
+                                    }
+                                }
+                                None => false,
+                            };
+                            if !structured
+                                && leaves.len() == 1
+                                && leaves[0].certain
+                                && matches!(leaves[0].value.kind, Val::Attrs(_) | Val::Config(_))
+                            {
+                                return leaves[0].value.clone();
+                            }
                             self.merge_leaves(leaves, view)
                         }
                         // An element of attrsOf that nothing defines does not exist.

@@ -64,6 +64,16 @@ fn named(name: &str, more: &[(&str, Thunk)]) -> V {
     for (k, v) in more {
         put(k, v.clone());
     }
+    put(
+        "check",
+        ready(V::new(
+            Val::Prim(Rc::new(PrimApp {
+                prim: Prim::TypeCheck,
+                args: vec![ready(V::str(name, None))],
+            })),
+            None,
+        )),
+    );
     V::attrs(a, None)
 }
 
@@ -134,6 +144,40 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], _at: Option<Span>) -> V {
                 _ => ready(V::unknown()),
             };
             named("submodule", &[("__modules", modules)])
+        }
+        // `type.check v`, as far as the kind of a known value decides it.
+        Prim::TypeCheck => {
+            let n = name(ev);
+            let v = ev.force(&a[1]);
+            let any = matches!(n.as_str(), "anything" | "raw" | "unspecified");
+            let string = matches!(
+                n.as_str(),
+                "str" | "string" | "lines" | "commas" | "envVar" | "singleLineStr"
+            );
+            // Types whose check rejects null (nullOr, either, oneOf… may accept it).
+            let not_null = string
+                || matches!(
+                    n.as_str(),
+                    "bool"
+                        | "int"
+                        | "path"
+                        | "package"
+                        | "attrs"
+                        | "listOf"
+                        | "attrsOf"
+                        | "lazyAttrsOf"
+                        | "submodule"
+                        | "enum"
+                        | "port"
+                );
+            match &v.kind {
+                _ if any => V::bool(true),
+                Val::Null if n == "nullOr" => V::bool(true),
+                Val::Null if not_null => V::bool(false),
+                Val::Str(_) if string => V::bool(true),
+                Val::Bool(_) if n == "bool" => V::bool(true),
+                _ => V::unknown(),
+            }
         }
         _ => V::unknown(),
     }
