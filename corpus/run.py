@@ -69,11 +69,16 @@ def unread_kind(what):
 
 
 def checkout(inputs, owner, repo, rev):
-    """The checkout of owner/repo in `inputs`: at that commit if there is one, else any."""
+    """The checkout of owner/repo in `inputs`: at that commit if there is one, else any.
+    GitHub names are not case-sensitive (a lock may say nixos-wsl for NixOS-WSL)."""
+    try:
+        folders = {f.lower(): f for f in os.listdir(inputs)}
+    except OSError:
+        return None
     for folder in (f"{owner}+{repo}@{rev[:8]}", f"{owner}+{repo}"):
-        candidate = os.path.join(inputs, folder)
-        if os.path.isdir(candidate):
-            return candidate
+        found = folders.get(folder.lower())
+        if found and os.path.isdir(os.path.join(inputs, found)):
+            return os.path.join(inputs, found)
     return None
 
 
