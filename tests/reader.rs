@@ -1,7 +1,8 @@
 //! Reading real configurations: one small reproduction per pattern seen in public
 //! configurations (testdata/reader/<case>/), each with expect.json naming, per host (`""` for an
 //! unnamed one), whether it is read completely, what it persists, its users, the third-party
-//! modules recognised and words its blind spots must mention.
+//! modules recognised, words its blind spots must (and must not) mention and the lines they
+//! point at.
 
 use impermalint::facts::Host;
 use serde_json::Value;
@@ -13,6 +14,19 @@ fn persisted(h: &Host) -> Vec<String> {
         .flat_map(|r| r.entries.iter())
         .filter_map(|e| e.path.as_str().map(str::to_string))
         .collect()
+}
+
+/// The line a location starts on.
+fn line_of(l: &impermalint::facts::Loc) -> usize {
+    let file = if Path::new(&l.file).is_absolute() {
+        std::path::PathBuf::from(&l.file)
+    } else {
+        std::env::current_dir().unwrap().join(&l.file)
+    };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    1 + text[..(l.start as usize).min(text.len())]
+        .matches('\n')
+        .count()
 }
 
 fn check_case(dir: &Path) -> Vec<String> {
@@ -83,20 +97,36 @@ fn check_case(dir: &Path) -> Vec<String> {
                     .flat_map(|r| r.entries.iter())
                     .find(|x| x.path.as_str() == Some(path))
                     .and_then(|x| x.path.at.clone());
-                let line = at.map(|l| {
-                    let file = if Path::new(&l.file).is_absolute() {
-                        std::path::PathBuf::from(&l.file)
-                    } else {
-                        std::env::current_dir().unwrap().join(&l.file)
-                    };
-                    let text = std::fs::read_to_string(file).unwrap_or_default();
-                    1 + text[..(l.start as usize).min(text.len())]
-                        .matches('\n')
-                        .count()
-                });
+                let line = at.as_ref().map(line_of);
                 if line != want.as_u64().map(|n| n as usize) {
                     problems.push(format!(
                         "{name}/{key}: {path} written at line {line:?}, expected {want}"
+                    ));
+                }
+            }
+        }
+        // Words no blind spot may contain.
+        if let Some(list) = e.get("not_unread").and_then(Value::as_array) {
+            for w in list {
+                let w = w.as_str().unwrap();
+                if let Some(u) = unread.iter().find(|u| u.contains(w)) {
+                    problems.push(format!("{name}/{key}: blind spot {u:?} mentions {w:?}"));
+                }
+            }
+        }
+        // The lines the blind spots point at.
+        if let Some(list) = e.get("unread_lines").and_then(Value::as_array) {
+            let have: Vec<usize> = h
+                .unread
+                .iter()
+                .filter_map(|u| u.at.as_ref())
+                .map(line_of)
+                .collect();
+            for want in list {
+                let want = want.as_u64().unwrap() as usize;
+                if !have.contains(&want) {
+                    problems.push(format!(
+                        "{name}/{key}: no blind spot at line {want}: {have:?}"
                     ));
                 }
             }

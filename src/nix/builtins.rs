@@ -407,7 +407,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
                 match &side.kind {
                     Val::List(xs) => items.extend(xs.iter().cloned()),
                     // An unknown list contributes an unknown number of unknown items.
-                    _ => items.push(ready(V::unknown())),
+                    _ => items.push(ready(V::new(Val::Unknown, side.at))),
                 }
             }
             V::list(items, at)

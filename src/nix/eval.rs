@@ -262,12 +262,14 @@ impl<'f> Eval<'f> {
                 let Some(c) = i.condition() else {
                     return V::unknown();
                 };
-                match self.eval(&c, env).as_bool() {
+                let cv = self.eval(&c, env);
+                match cv.as_bool() {
                     Some(true) => i.body().map_or_else(V::unknown, |b| self.eval(&b, env)),
                     Some(false) => i
                         .else_body()
                         .map_or_else(V::unknown, |b| self.eval(&b, env)),
-                    None => V::unknown(),
+                    // Unknown where the condition is written.
+                    None => V::new(Val::Unknown, cv.at),
                 }
             }
             ast::Expr::Assert(a) => {
@@ -499,12 +501,16 @@ impl<'f> Eval<'f> {
             Selected::Found(V { kind, at: None }) if !matches!(kind, Val::Unknown) => {
                 V::new(kind, self.span(env.file, s.syntax()))
             }
+            // An unknown value written nowhere: a blind spot points at the selection.
+            Selected::Found(v) if v.at.is_none() && v.is_unknown() => {
+                V::new(Val::Unknown, self.span(env.file, s.syntax()))
+            }
             Selected::Found(v) => v,
             Selected::Missing => match s.default_expr() {
                 Some(d) => self.eval(&d, env),
-                None => V::unknown(),
+                None => V::new(Val::Unknown, self.span(env.file, s.syntax())),
             },
-            Selected::Unknown => V::unknown(),
+            Selected::Unknown => V::new(Val::Unknown, self.span(env.file, s.syntax())),
         }
     }
 

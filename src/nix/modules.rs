@@ -44,6 +44,8 @@ struct Leaf {
     at: Option<Span>,
     order: i64,
     certain: bool,
+    /// Where the first condition that could not be decided was written.
+    undecided_at: Option<Span>,
 }
 
 /// A path of attribute names below `config`.
@@ -116,6 +118,12 @@ pub fn classify_external(name: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// `_module.args.<name>` and `home-manager.extraSpecialArgs.<name>`: values given to modules.
+fn is_module_argument(path: &[Rc<str>]) -> bool {
+    matches!(path, [a, b, _] if (&**a, &**b) == ("_module", "args")
+        || (&**a, &**b) == ("home-manager", "extraSpecialArgs"))
 }
 
 /// Marks a declaration made for an element of `attrsOf`: a name nothing defines is not there.
@@ -691,14 +699,19 @@ impl<'f> Eval<'f> {
             let value = value.clone();
             let mut certain = true;
             let mut dropped = false;
+            let mut undecided_at = None;
             for c in &def.conds {
-                match self.force(c).as_bool() {
+                let cv = self.force(c);
+                match cv.as_bool() {
                     Some(true) => {}
                     Some(false) => {
                         dropped = true;
                         break;
                     }
-                    None => certain = false,
+                    None => {
+                        certain = false;
+                        undecided_at = undecided_at.or(cv.at);
+                    }
                 }
             }
             if !dropped {
@@ -709,6 +722,7 @@ impl<'f> Eval<'f> {
                         at: def.at,
                         order: def.order,
                         certain,
+                        undecided_at,
                     },
                 ));
             }
@@ -975,6 +989,17 @@ impl<'f> Eval<'f> {
             return view();
         }
         let defs = self.defs_at(sys, path);
+        // An argument passed to modules (`_module.args.x`, home-manager's
+        // `extraSpecialArgs.x`) is a value (types raw / attrs merge by `//`): not a set of the
+        // configuration that a module not read could add names to.
+        if is_module_argument(path) && !defs.is_empty() {
+            let leaves = self.leaves(&defs);
+            if let Some(last) = leaves.last()
+                && leaves.iter().all(|l| l.certain)
+            {
+                return last.value.clone();
+            }
+        }
         // A submodule instance is a set, whatever form its definitions take (modules).
         if !defs.is_empty() && self.is_submodule(sys, path) {
             return view();
@@ -1133,16 +1158,20 @@ impl<'f> Eval<'f> {
                         at = at.or(l.value.at).or(l.at);
                         items.extend(xs.iter().cloned());
                     }
-                    // Unknown items remember the definition they came from.
-                    _ => items.push(ready(V::new(Val::Unknown, l.value.at.or(l.at)))),
+                    // Unknown items remember the condition or definition they came from.
+                    _ => items.push(ready(V::new(
+                        Val::Unknown,
+                        l.undecided_at.or(l.value.at).or(l.at),
+                    ))),
                 }
             }
             if any_list {
                 return V::list(items, at);
             }
         }
-        if leaves.iter().any(|l| !l.certain) {
-            return V::unknown();
+        if let Some(l) = leaves.iter().find(|l| !l.certain) {
+            // Unknown where the condition that could not be decided is written.
+            return V::new(Val::Unknown, l.undecided_at.or(l.value.at).or(l.at));
         }
         if leaves.len() > 1 && leaves.iter().all(|l| matches!(l.value.kind, Val::Str(_))) {
             // types.lines: definitions joined by newlines, in order.

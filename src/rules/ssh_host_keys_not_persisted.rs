@@ -1,6 +1,7 @@
 //! IMP501: SSH host keys on the ephemeral root.
 
 use super::{Context, Sink, list_some};
+use crate::diagnostic::Severity;
 
 pub fn check(cx: &Context, out: &mut Sink) {
     let ssh = &cx.host.openssh;
@@ -9,11 +10,16 @@ pub fn check(cx: &Context, out: &mut Sink) {
     }
     // Keys from the NixOS default have no location of their own: report them on `enable`.
     let mut groups: Vec<(Option<&crate::facts::Loc>, Vec<String>)> = Vec::new();
+    // Keys that survive: clients that know one of them keep connecting without a warning.
+    let mut kept = Vec::new();
     for key in ssh.host_keys.iter() {
         let Some(path) = key.path.as_str() else {
             continue;
         };
         if cx.analysis.survives_reboot(path) != Some(false) {
+            if cx.analysis.survives_reboot(path) == Some(true) {
+                kept.push(path.to_string());
+            }
             continue;
         }
         // A secret manager that installs the key there at every boot keeps it stable.
@@ -28,6 +34,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             placed |= c.items.iter().any(|p| p.as_str().is_none_or(|p| p == path)) || !c.complete;
         }
         if placed {
+            kept.push(path.to_string());
             continue;
         }
         let at = key.path.at.as_ref().or(ssh.enable.at.as_ref());
@@ -37,16 +44,37 @@ pub fn check(cx: &Context, out: &mut Sink) {
         }
     }
     for (at, paths) in groups {
-        out.report(
-            at,
-            format!(
-                "the SSH host key{} {} {} on the ephemeral root and not persisted: sshd makes new host keys at \
-                 every boot and every client warns that the host key changed",
-                if paths.len() > 1 { "s" } else { "" },
-                list_some(&paths),
-                if paths.len() > 1 { "are" } else { "is" },
-            ),
-            format!("persist the files {} (and their .pub)", list_some(&paths)),
-        );
+        let (s, are) = if paths.len() > 1 {
+            ("s", "are")
+        } else {
+            ("", "is")
+        };
+        let help = format!("persist the files {} (and their .pub)", list_some(&paths));
+        if kept.is_empty() {
+            out.report(
+                at,
+                format!(
+                    "the SSH host key{s} {} {are} on the ephemeral root and not persisted: sshd makes \
+                     new host keys at every boot and every client warns that the host key changed",
+                    list_some(&paths),
+                ),
+                help,
+            );
+        } else {
+            // The host keeps its identity through the persisted key; only clients that
+            // negotiate this key type notice.
+            out.report(
+                at,
+                format!(
+                    "the SSH host key{s} {} {are} on the ephemeral root and not persisted (unlike {}): \
+                     sshd makes a new one at every boot, and clients that recorded it warn that the \
+                     host key changed",
+                    list_some(&paths),
+                    list_some(&kept),
+                ),
+                help,
+            )
+            .severity = Severity::Warning;
+        }
     }
 }
