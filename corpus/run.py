@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs impermalint over a folder of checkouts of the real-configuration corpus.
 
-The corpus is the list in repos.tsv (owner/name, commit, style, declared hosts); no code from
+The corpus is the list in repos.tsv (owner/name, commit, style, declared hosts, and flags the
+repository needs, such as --path-map); no code from
 those repositories is kept here. Check them out yourself (one folder per repository, named
 `owner+name`, at the listed commit), then:
 
@@ -145,6 +146,15 @@ def input_flags(path, inputs):
     return flags + pinned_flags(path, inputs)
 
 
+def repo_flags(row, path):
+    """The repository's own flags (the `flags` column; `{src}` is its checkout), such as
+    `--path-map` for a configuration that names its files by their place on the machine."""
+    flags = row.get("flags", "-")
+    if not flags or flags == "-":
+        return []
+    return [f.replace("{src}", path) for f in flags.split()]
+
+
 def run_one(binary, src, row, errors, inputs=None):
     name = row["repo"].replace("/", "+")
     path = os.path.join(src, name)
@@ -157,7 +167,7 @@ def run_one(binary, src, row, errors, inputs=None):
     start = time.monotonic()
     try:
         proc = subprocess.run([binary, "check", "--format", "json", "--no-config", path]
-                              + input_flags(path, inputs),
+                              + input_flags(path, inputs) + repo_flags(row, path),
                               capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         result["crash"] = "timeout"

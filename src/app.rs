@@ -239,6 +239,7 @@ fn read_options(input: &InputArgs, settings: &Settings) -> ReadOptions {
     opts.allow.splice(0..0, input.allow_path.iter().cloned());
     opts.inputs.overrides = input.inputs.clone();
     opts.inputs.from_store |= input.inputs_from_store;
+    opts.path_map = input.path_map.clone();
     opts
 }
 

@@ -89,6 +89,11 @@ pub struct InputArgs {
     /// present (after a build or `nix flake archive`).
     #[arg(long)]
     pub inputs_from_store: bool,
+    /// Read the absolute path PATH, where the configuration expects its own files on the
+    /// machine (`imports = [ /etc/nixos/common.nix ]`), from DIR (repeatable): for a checkout
+    /// somewhere else, such as in CI.
+    #[arg(long = "path-map", value_name = "PATH=DIR", value_parser = crate::nix::inputs::parse_path_map)]
+    pub path_map: Vec<(PathBuf, PathBuf)>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -99,6 +99,7 @@ impl Settings {
                 overrides: Vec::new(),
                 from_store: self.inputs_from_store,
             },
+            path_map: Vec::new(),
         }
     }
 

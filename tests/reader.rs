@@ -41,6 +41,13 @@ fn check_case(dir: &Path) -> Vec<String> {
             opts.inputs.overrides.push((input.clone(), dir.join(rel)));
         }
     }
+    // "path_map": absolute paths of the machine read from folders of the case (`--path-map`).
+    if let Some(map) = expect.get("path_map").and_then(Value::as_object) {
+        for (from, rel) in map {
+            let rel = rel.as_str().unwrap();
+            opts.path_map.push((from.into(), dir.join(rel)));
+        }
+    }
     let loaded = match impermalint::nix::frontend::load_with(dir, &opts) {
         Ok(l) => l,
         Err(e) => return vec![format!("{name}: does not load: {e}")],
@@ -48,6 +55,7 @@ fn check_case(dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut expected = expect.as_object().unwrap().clone();
     expected.remove("inputs");
+    expected.remove("path_map");
     let found: Vec<String> = loaded
         .hosts
         .iter()

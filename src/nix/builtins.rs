@@ -1580,7 +1580,9 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
             let v = ev.force(&a[0]);
             let path = match &v.kind {
                 Val::Path(p) => (**p).clone(),
-                Val::Str(s) if s.starts_with('/') => std::path::PathBuf::from(&**s),
+                Val::Str(s) if s.starts_with('/') => {
+                    ev.files.machine_path(std::path::Path::new(&**s))
+                }
                 _ => return unknown(),
             };
             match ev.files.access.kind(&path) {

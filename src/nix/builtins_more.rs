@@ -390,9 +390,10 @@ pub fn call(ev: &mut Eval, p: Prim, a: &[Thunk], at: Option<Span>) -> V {
                 Val::Path(_) => arg,
                 _ => match ev.select_key(&arg, "path") {
                     Selected::Found(p) => match &p.kind {
-                        Val::Str(s) if s.starts_with('/') => {
-                            V::new(Val::Path(Rc::new(std::path::PathBuf::from(&**s))), p.at)
-                        }
+                        Val::Str(s) if s.starts_with('/') => V::new(
+                            Val::Path(Rc::new(ev.files.machine_path(std::path::Path::new(&**s)))),
+                            p.at,
+                        ),
                         _ => p,
                     },
                     _ => V::unknown(),

@@ -11,7 +11,7 @@ use super::value::*;
 use rnix::ast::{self, HasEntry, InterpolPart};
 use rowan::ast::AstNode;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 /// Nested evaluation depth beyond which a value is Unknown (guards the stack).
@@ -465,7 +465,8 @@ impl<'f> Eval<'f> {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let p = if text.starts_with('/') {
-            PathBuf::from(&text)
+            // Where the configuration's own files are on the machine (`--path-map`).
+            self.files.machine_path(Path::new(&text))
         } else {
             base.join(&text)
         };

@@ -63,6 +63,8 @@ pub struct Files {
     pub inputs: super::inputs::InputDirs,
     /// `lib.version` of the pinned nixpkgs, when the lock says it.
     pub nixpkgs_version: Option<String>,
+    /// Absolute paths of the machine and the folders they are read from (`--path-map`).
+    pub path_map: Vec<(PathBuf, PathBuf)>,
     inner: Mutex<Inner>,
 }
 
@@ -84,8 +86,21 @@ impl Files {
             access,
             inputs,
             nixpkgs_version: None,
+            path_map: Vec::new(),
             inner: Mutex::default(),
         }
+    }
+
+    /// An absolute path the configuration writes, where it is read from: below a `--path-map`
+    /// folder when one maps it, else itself.
+    pub fn machine_path(&self, p: &Path) -> PathBuf {
+        let p = normalize_path(p);
+        for (from, to) in &self.path_map {
+            if let Ok(rest) = p.strip_prefix(from) {
+                return to.join(rest);
+            }
+        }
+        p
     }
 
     /// Parses many files at once, in parallel.

@@ -104,7 +104,16 @@ pub fn load_overlay(
         .as_ref()
         .map(super::flake_lock::versions)
         .unwrap_or_default();
-    let access = access.widened(&inputs.roots())?;
+    // The folders --path-map reads from are named by the user, like inputs' sources.
+    let mut path_map = Vec::new();
+    for (from, to) in &opts.path_map {
+        let to = std::fs::canonicalize(to)
+            .map_err(|e| format!("--path-map {}: {}: {e}", from.display(), to.display()))?;
+        path_map.push((normalize_path(from), to));
+    }
+    let mut roots = inputs.roots();
+    roots.extend(path_map.iter().map(|(_, to)| to.clone()));
+    let access = access.widened(&roots)?;
     let release = inputs
         .dir("nixpkgs")
         .and_then(|d| access.read(&d.join("lib/.version")).ok())
@@ -120,6 +129,7 @@ pub fn load_overlay(
     pool.install(|| {
         let mut files = Files::with_inputs(access, inputs);
         files.nixpkgs_version = nixpkgs_version;
+        files.path_map = path_map;
         load_in_pool(&normalize_path(path), files, &versions, overlay)
     })
 }

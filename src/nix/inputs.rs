@@ -32,6 +32,20 @@ pub struct InputOptions {
 pub struct ReadOptions {
     pub allow: Vec<PathBuf>,
     pub inputs: InputOptions,
+    /// Absolute paths of the machine read from a folder here (`--path-map PATH=DIR`).
+    pub path_map: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Parses `PATH=DIR` for `--path-map`: PATH must be absolute.
+pub fn parse_path_map(s: &str) -> Result<(PathBuf, PathBuf), String> {
+    match s.split_once('=') {
+        Some((from, to)) if from.starts_with('/') && !to.is_empty() => {
+            Ok((PathBuf::from(from), PathBuf::from(to)))
+        }
+        _ => Err(format!(
+            "expected PATH=DIR with an absolute PATH (/etc/nixos=.), got {s:?}"
+        )),
+    }
 }
 
 /// Parses `NAME=DIR`, where NAME is a flake input's name or the URL a fetcher fetches

@@ -8,7 +8,7 @@ use super::types::Below;
 use super::value::*;
 use crate::knowledge::{self, Scope};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::Path;
 use std::rc::Rc;
 
 const DEFAULT_PRIO: i64 = 100;
@@ -314,7 +314,10 @@ impl<'f> Eval<'f> {
                         v = value;
                     }
                     Val::Str(s) if s.starts_with('/') => {
-                        v = V::new(Val::Path(Rc::new(PathBuf::from(&**s))), v.at)
+                        v = V::new(
+                            Val::Path(Rc::new(self.files.machine_path(Path::new(&**s)))),
+                            v.at,
+                        )
                     }
                     Val::Lambda(_) | Val::Prim(_) => {
                         let args = self.systems[sys].args.clone();

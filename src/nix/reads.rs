@@ -17,7 +17,9 @@ fn path_of(ev: &mut Eval, t: &Thunk) -> Option<(PathBuf, Option<Span>)> {
     let v = ev.force(t);
     match &v.kind {
         Val::Path(p) => Some(((**p).clone(), v.at)),
-        Val::Str(s) if s.starts_with('/') => Some((PathBuf::from(&**s), v.at)),
+        Val::Str(s) if s.starts_with('/') => {
+            Some((ev.files.machine_path(std::path::Path::new(&**s)), v.at))
+        }
         _ => None,
     }
 }

@@ -1,0 +1,6 @@
+{ ... }:
+{
+  # Relative to where the file is read from.
+  imports = [ ./base.nix ];
+  environment.persistence."/persist".directories = [ "/var/log" ];
+}
