@@ -1,9 +1,9 @@
 //! Mechanical fixes: what a rule can repair without judgment, as text edits computed on the
 //! file's syntax tree. The LSP's quick fixes and `check --fix` / `--diff` use the same edits.
 //!
-//! A fix only inserts or replaces a literal; it never removes text, so no comment is lost. A fix
-//! whose target is not a literal it can edit (a set built by a function, an option written as
-//! a path) is not offered.
+//! A fix inserts or replaces literals, and removes only a literal it moves (never a comment,
+//! never the rest of its line). A fix whose target is not a literal it can edit (a set built by
+//! a function, an option written as a path) is not offered.
 
 use crate::facts::Loc;
 use rnix::ast::{self, HasEntry};
@@ -26,6 +26,9 @@ pub enum FixKind {
     },
     /// Replace the literal at `at`, an item of a list, with `text`.
     ReplaceListItem { at: Loc, text: String },
+    /// Move the literal at `at`, an item of a set's `directories` list, out of it and persist
+    /// `files` instead, in the `files` list of the same set (created when absent).
+    DirectoryToFiles { at: Loc, files: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,7 @@ pub struct Edit {
 pub fn edits(fix: &Fix, text: &str) -> Option<Vec<Edit>> {
     let (def, file) = match &fix.kind {
         FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => (def, &def.file),
+        FixKind::DirectoryToFiles { at, files } => return directory_to_files(at, files, text),
         FixKind::ReplaceListItem { at, text: new } => {
             let parse = rnix::Root::parse(text);
             if !parse.errors().is_empty() {
@@ -133,8 +137,128 @@ pub fn edits(fix: &Fix, text: &str) -> Option<Vec<Edit>> {
                 &format!("{attr} = [ \"{item}\" ];"),
             )?]),
         },
-        FixKind::ReplaceListItem { .. } => None,
+        FixKind::ReplaceListItem { .. } | FixKind::DirectoryToFiles { .. } => None,
     }
+}
+
+/// The edits of [`FixKind::DirectoryToFiles`]: the directory's literal removed from
+/// `directories = [ … ]` and the files added to the `files` list beside it.
+fn directory_to_files(at: &Loc, files: &[String], text: &str) -> Option<Vec<Edit>> {
+    let parse = rnix::Root::parse(text);
+    if !parse.errors().is_empty() || files.is_empty() {
+        return None;
+    }
+    // A string item (an entry set carries options a plain file entry would drop).
+    let item = parse.syntax().descendants().find(|n| {
+        let r = n.text_range();
+        u32::from(r.start()) == at.start
+            && u32::from(r.end()) == at.end
+            && n.kind() == rnix::SyntaxKind::NODE_STRING
+            && n.parent()
+                .is_some_and(|p| p.kind() == rnix::SyntaxKind::NODE_LIST)
+    })?;
+    let list = item.parent()?;
+    let binding = ast::AttrpathValue::cast(list.parent()?)?;
+    if binding.attrpath()?.syntax().text() != "directories" {
+        return None;
+    }
+    let set = ast::AttrSet::cast(binding.syntax().parent()?)?;
+    // Only a set of impermanence's or preservation's own options: a wrapper option of the
+    // configuration may have no `files`.
+    let mut names = String::new();
+    let mut node = set.syntax().parent();
+    while let Some(n) = node {
+        if let Some(apv) = ast::AttrpathValue::cast(n.clone())
+            && let Some(path) = apv.attrpath()
+        {
+            names.push_str(&path.syntax().text().to_string());
+            names.push('.');
+        }
+        node = n.parent();
+    }
+    if !names.contains("persistence") && !names.contains("preserveAt") {
+        return None;
+    }
+    let quoted: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+    let file = at.file.clone();
+    // Remove the literal; its whole line when nothing else is on it (no comment is lost).
+    let (start, end) = (at.start as usize, at.end as usize);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let alone = text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty();
+    let removal = if alone {
+        Edit {
+            file: file.clone(),
+            start: line_start,
+            end: line_end,
+            text: String::new(),
+        }
+    } else {
+        Edit {
+            file: file.clone(),
+            start,
+            end,
+            text: String::new(),
+        }
+    };
+    let existing = set.attrpath_values().find(|e| {
+        e.attrpath()
+            .map(|p| p.syntax().text() == "files")
+            .unwrap_or(false)
+    });
+    let addition = match existing {
+        Some(e) => {
+            let ast::Expr::List(files_list) = e.value()? else {
+                return None;
+            };
+            // Files the list already has are not added twice.
+            let present: Vec<String> = files_list
+                .items()
+                .map(|i| i.syntax().text().to_string())
+                .collect();
+            let quoted: Vec<String> = quoted
+                .iter()
+                .filter(|q| !present.contains(q))
+                .cloned()
+                .collect();
+            if quoted.is_empty() {
+                return Some(vec![removal]);
+            }
+            let close = files_list
+                .syntax()
+                .children_with_tokens()
+                .filter_map(|t| t.into_token())
+                .find(|t| t.kind() == rnix::SyntaxKind::TOKEN_R_BRACK)?;
+            let at = usize::from(close.text_range().start());
+            let ls = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            if text[ls..at].trim().is_empty() {
+                // A list over several lines: one file a line, indented like its items.
+                let indent = format!("{}  ", &text[ls..at]);
+                let lines: String = quoted.iter().map(|q| format!("{indent}{q}\n")).collect();
+                Edit {
+                    file: file.clone(),
+                    start: ls,
+                    end: ls,
+                    text: lines,
+                }
+            } else {
+                let pad = if text[..at].ends_with(' ') { "" } else { " " };
+                Edit {
+                    file: file.clone(),
+                    start: at,
+                    end: at,
+                    text: format!("{pad}{} ", quoted.join(" ")),
+                }
+            }
+        }
+        None => insert_entry(
+            &set,
+            text,
+            &file,
+            &format!("files = [ {} ];", quoted.join(" ")),
+        )?,
+    };
+    Some(vec![removal, addition])
 }
 
 /// Inserts a binding before the closing brace of a set literal, on its own line with the
@@ -231,7 +355,7 @@ pub fn plan(
 pub fn file_of(f: &Fix) -> &str {
     match &f.kind {
         FixKind::SetAttr { def, .. } | FixKind::AddToList { def, .. } => &def.file,
-        FixKind::ReplaceListItem { at, .. } => &at.file,
+        FixKind::ReplaceListItem { at, .. } | FixKind::DirectoryToFiles { at, .. } => &at.file,
     }
 }
 

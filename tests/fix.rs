@@ -104,3 +104,55 @@ fn fix_cleans_every_acceptance_case_of_its_fixable_findings() {
     }
     assert!(fixed_cases >= 3, "only {fixed_cases} cases had fixes");
 }
+
+#[test]
+fn persisted_etc_ssh_becomes_the_host_key_files() {
+    let cfg = r#"{ ... }:
+{
+  fileSystems."/" = { device = "none"; fsType = "tmpfs"; options = [ "size=2G" "mode=755" ]; };
+  fileSystems."/persist" = { device = "/dev/disk/by-label/persist"; fsType = "ext4"; neededForBoot = true; };
+  fileSystems."/nix" = { device = "/dev/disk/by-label/nix"; fsType = "ext4"; neededForBoot = true; };
+  boot.initrd.systemd.enable = true;
+  users.mutableUsers = false;
+  services.openssh.enable = true;
+  services.openssh.hostKeys = [ { type = "ed25519"; path = "/etc/ssh/ssh_host_ed25519_key"; } ];
+  environment.persistence."/persist" = {
+    directories = [
+      "/var/log"
+      "/var/lib/nixos"
+      "/etc/ssh" # keys and config
+      "/etc/ssh"
+    ];
+    files = [
+      "/etc/machine-id"
+    ];
+  };
+}
+"#;
+    let t = TempDir::with("fix-ssh", &[("configuration.nix", cfg)]);
+    let before = fixable(t.path());
+    assert!(before.iter().any(|f| f.contains("IMP101")), "{before:?}");
+    let fixed = run(&["check", "--fix", "."], t.path());
+    assert!(stderr(&fixed).contains("fixed"), "{}", stderr(&fixed));
+    let after = std::fs::read_to_string(t.path().join("configuration.nix")).unwrap();
+    assert!(rnix::Root::parse(&after).errors().is_empty(), "{after}");
+    // The comment stays, next to where the directory was; the key files are persisted.
+    assert!(after.contains("# keys and config"), "{after}");
+    assert!(!after.contains("\"/etc/ssh\""), "{after}");
+    assert!(
+        after.contains(
+            "      \"/etc/ssh/ssh_host_ed25519_key\"\n      \"/etc/ssh/ssh_host_ed25519_key.pub\"\n"
+        ),
+        "{after}"
+    );
+    // Once, though two entries named /etc/ssh.
+    assert_eq!(
+        after
+            .matches("      \"/etc/ssh/ssh_host_ed25519_key\"\n")
+            .count(),
+        1,
+        "{after}"
+    );
+    let o = run(&["check", "--format", "json", "."], t.path());
+    assert!(!stdout(&o).contains("IMP101"), "{}", stdout(&o));
+}

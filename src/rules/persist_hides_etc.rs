@@ -52,17 +52,47 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 p.path, p.path
             )
         };
-        out.report(
-            p.at,
-            format!(
-                "persisting the directory {} hides {}, which NixOS writes there (because of {}): the \
-                 mount covers the generated files and the service starts without them",
-                p.path,
-                list_some(&names),
-                origins.join(", ")
-            ),
-            help,
-        )
-        .with_related(first.at, format!("{} is written because of this", first.path));
+        let d = out
+            .report(
+                p.at,
+                format!(
+                    "persisting the directory {} hides {}, which NixOS writes there (because of \
+                     {}): the mount covers the generated files and the service starts without them",
+                    p.path,
+                    list_some(&names),
+                    origins.join(", ")
+                ),
+                help,
+            )
+            .with_related(
+                first.at,
+                format!("{} is written because of this", first.path),
+            );
+        if p.path == "/etc/ssh" {
+            d.fix = host_key_files(cx)
+                .zip(p.at)
+                .map(|(files, at)| crate::fix::Fix {
+                    title: "Persist the SSH host key files instead of /etc/ssh".to_string(),
+                    kind: crate::fix::FixKind::DirectoryToFiles {
+                        at: at.clone(),
+                        files,
+                    },
+                });
+        }
     }
+}
+
+/// The host key files sshd uses (each key and its .pub), when all of them are known.
+fn host_key_files(cx: &Context) -> Option<Vec<String>> {
+    let keys = &cx.host.openssh.host_keys;
+    if !keys.complete || keys.items.is_empty() {
+        return None;
+    }
+    let mut files = Vec::new();
+    for k in &keys.items {
+        let path = k.path.as_str()?;
+        files.push(path.to_string());
+        files.push(format!("{path}.pub"));
+    }
+    Some(files)
 }
