@@ -35,8 +35,20 @@ pub struct ModuleInfo {
     pub state: Vec<String>,
     #[serde(default)]
     pub dynamic: Vec<String>,
+    /// Home files written below a folder an option names instead, when it is set (zsh's
+    /// `dotDir`).
+    #[serde(default, rename = "home-dir")]
+    pub home_dir: Option<HomeDir>,
     /// The module the facts were checked against.
     pub source: String,
+}
+
+/// `home` files that move below the folder an option names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeDir {
+    pub option: String,
+    pub files: Vec<String>,
 }
 
 /// The value NixOS or home-manager gives an option that the configuration does not set, for
@@ -163,6 +175,15 @@ pub fn options(scope: Scope) -> impl Iterator<Item = (&'static str, Option<bool>
         .iter()
         .filter(move |m| m.scope == scope)
         .filter_map(|m| m.option.as_deref().map(|o| (o, m.default)))
+}
+
+/// Options whose being set moves a module's home files (`home-dir`), for the frontends to report
+/// as flags: set or not.
+pub fn home_dir_options(scope: Scope) -> impl Iterator<Item = &'static str> {
+    modules()
+        .iter()
+        .filter(move |m| m.scope == scope)
+        .filter_map(|m| m.home_dir.as_ref().map(|h| h.option.as_str()))
 }
 
 /// Which knowledge-base options are on, following `implies`, given the host's flags.

@@ -9,7 +9,7 @@
 #
 # Only builtins are used, so this works on any `config`/`options` pair, including the plain
 # attribute sets the tests build.
-{ config, options ? { }, name ? null, knowledge ? { nixos = [ ]; homeManager = [ ]; } }:
+{ config, options ? { }, name ? null, knowledge ? { nixos = [ ]; homeManager = [ ]; homeManagerSet = [ ]; } }:
 let
   b = builtins;
 
@@ -239,7 +239,11 @@ let
       };
       enabled = b.listToAttrs (map
         (o: { name = o.option; value = boolOr o.default (p ++ optionPath o.option) [ ]; })
-        knowledge.homeManager);
+        knowledge.homeManager)
+      # Options that move a module's files (zsh's dotDir): whether they are set.
+      // b.listToAttrs (map
+        (o: { name = o; value = isSet (p ++ optionPath o) [ ]; })
+        (knowledge.homeManagerSet or [ ]));
     };
 
   # impermanence's older home-manager module: home.persistence.<storage> per user.

@@ -80,8 +80,12 @@ fn knowledge_nix() -> String {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    let set_flags = knowledge::home_dir_options(Scope::HomeManager)
+        .map(nix_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     format!(
-        "{{ nixos = [ {} ]; homeManager = [ {} ]; }}",
+        "{{ nixos = [ {} ]; homeManager = [ {} ]; homeManagerSet = [ {set_flags} ]; }}",
         list(Scope::Nixos),
         list(Scope::HomeManager)
     )

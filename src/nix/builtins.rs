@@ -474,9 +474,25 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
                     at,
                 )
             }
+            // `root + /host.nix`: the second path's text appended (`self + /x.nix` below).
+            (Val::Path(p), Val::Path(q)) => {
+                let joined = format!("{}{}", p.display(), q.display());
+                V::new(
+                    Val::Path(Rc::new(super::files::normalize_path(std::path::Path::new(
+                        &joined,
+                    )))),
+                    at,
+                )
+            }
             (Val::External(n), Val::Str(s)) => V::new(Val::External(format!("{n}{s}").into()), at),
-            // A set with outPath (an npins source, a flake input) plus a string.
-            (Val::Attrs(_) | Val::Config(_), Val::Str(_)) => match ev.coerce_to_string(&l) {
+            (Val::External(n), Val::Path(q)) => {
+                V::new(Val::External(format!("{n}{}", q.display()).into()), at)
+            }
+            // A set with outPath (an npins source, a flake input, `self`) plus a string or a
+            // path.
+            (Val::Attrs(_) | Val::Config(_), Val::Str(_) | Val::Path(_)) => match ev
+                .coerce_to_string(&l)
+            {
                 Coerced::Str(a) => binop(ev, op, V::new(Val::Path(Rc::new(a.into())), l.at), r, at),
                 Coerced::External(n) => binop(ev, op, V::new(Val::External(n.into()), l.at), r, at),
                 Coerced::Unknown => V::unknown(),

@@ -665,6 +665,13 @@ impl<'f> Eval<'f> {
                         _ => None,
                     };
                     if let Some(p) = known {
+                        // A framework's own builder from an input the user let us read
+                        // (nixos-unified's `lib.mkFlake`, which calls flake-parts' itself):
+                        // its source, not the framework it is named like.
+                        let full = format!("{name}.{key}");
+                        if let Some(f) = self.input_function(&full) {
+                            return Selected::Found(f);
+                        }
                         return Selected::Found(builtins::prim_value(p));
                     }
                 }
@@ -917,10 +924,40 @@ impl<'f> Eval<'f> {
                 {
                     return super::hosts::flake_compat(self, arg, at);
                 }
+                // A library function of an input whose source may be read: call it.
+                if let Some(f) = self.input_function(&n.clone()) {
+                    return self.apply(f, arg, at);
+                }
                 V::new(Val::External(format!("{n}()").into()), at)
             }
             _ => V::unknown(),
         }
+    }
+
+    /// The function an external value (`input:x.lib.f`) is, read from the input's source when
+    /// the user gave it (`--input`) and the reader does not model the input itself (nixpkgs,
+    /// flake-parts and the other flake tools, the projects the rules know). None otherwise.
+    pub fn input_function(&mut self, name: &str) -> Option<V> {
+        if name.starts_with("import ") || name.contains("()") {
+            return None;
+        }
+        let (input, _) = self.input_of(name)?;
+        if input.is_empty()
+            || self.files.inputs.dir(input).is_none()
+            || self.nixpkgs_inputs.iter().any(|n| n == input)
+        {
+            return None;
+        }
+        if self.classify(name).is_some() || self.is_flake_tool(name) {
+            return None;
+        }
+        let v = super::hosts::external_source(self, name)?;
+        let callable = match &v.kind {
+            Val::Lambda(_) | Val::Prim(_) => true,
+            Val::Attrs(a) => a.get("__functor").is_some(),
+            _ => false,
+        };
+        callable.then_some(v)
     }
 
     fn call_lambda(&mut self, l: &Lambda, arg: Thunk) -> V {

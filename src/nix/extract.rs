@@ -601,6 +601,12 @@ impl<'e, 'f> Extractor<'e, 'f> {
             let fact = self.bool_fact(&path(&p), default);
             out.insert(option.to_string(), fact);
         }
+        // Options that move a module's files: whether they are set.
+        for option in knowledge::home_dir_options(scope) {
+            let p: Vec<&str> = option.split('.').collect();
+            let fact = self.is_set(&path(&p));
+            out.insert(option.to_string(), fact);
+        }
         out
     }
 

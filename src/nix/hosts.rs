@@ -74,7 +74,15 @@ pub fn is_nixpkgs(name: &str, url: &str) -> bool {
 
 /// A URL nixpkgs is fetched from: a flake input's, or a fetcher's (npins, niv, channels).
 pub fn is_nixpkgs_url(url: &str) -> bool {
-    url.contains("nixpkgs") || url.contains("/nixos-")
+    url.contains("nixpkgs") || url.split(['/', ':', '?', '#', '=']).any(is_channel_name)
+}
+
+/// A nixpkgs channel or branch name: `nixos-unstable`, `nixos-24.05`, `nixos-24.05-small`
+/// (not a repository whose name merely starts with `nixos-`: nixos-unified, nixos-hardware).
+fn is_channel_name(part: &str) -> bool {
+    part.strip_prefix("nixos-").is_some_and(|rest| {
+        rest.starts_with("unstable") || rest.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// The flake's outputs, evaluated with its inputs and `self`. The thunks are kept alive by
@@ -580,4 +588,29 @@ fn colmena_hosts(ev: &mut Eval, hive: &Attrs) -> Vec<HostSpec> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_nixpkgs_url;
+
+    #[test]
+    fn channels_are_nixpkgs_repositories_named_nixos_are_not() {
+        for url in [
+            "github:NixOS/nixpkgs/nixos-unstable",
+            "https://nixos.org/channels/nixos-24.05/nixexprs.tar.xz",
+            "channel:nixos-23.11",
+            "https://github.com/NixOS/nixpkgs/archive/nixos-24.11-small.tar.gz",
+        ] {
+            assert!(is_nixpkgs_url(url), "{url}");
+        }
+        for url in [
+            "github:srid/nixos-unified",
+            "github:NixOS/nixos-hardware",
+            "github:nix-community/nixos-wsl",
+            "github:nix-community/nixos-generators",
+        ] {
+            assert!(!is_nixpkgs_url(url), "{url}");
+        }
+    }
 }

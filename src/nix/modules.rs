@@ -492,7 +492,7 @@ impl<'f> Eval<'f> {
     }
 
     /// A flake module from an input known not to define hosts.
-    fn is_flake_tool(&self, name: &str) -> bool {
+    pub fn is_flake_tool(&self, name: &str) -> bool {
         self.input_of(name)
             .is_some_and(|(input, url)| super::known_inputs::is_flake_tool(input, url))
     }

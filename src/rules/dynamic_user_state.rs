@@ -1,6 +1,7 @@
 //! IMP503: persisting the state of a DynamicUser service the wrong way.
 
 use super::{Context, Sink};
+use crate::diagnostic::Severity;
 use crate::facts::EntryKind;
 use crate::knowledge::{self, Scope};
 
@@ -42,7 +43,7 @@ pub fn check(cx: &Context, out: &mut Sink) {
             && p.mode.is_some()
             && !matches!(p.mode, Some("0700" | "700" | "u=rwx,g=,o="))
         {
-            out.report(
+            let d = out.report(
                 p.at,
                 format!(
                     "/var/lib/private is persisted with mode {}: systemd refuses to run DynamicUser services \
@@ -55,6 +56,10 @@ pub fn check(cx: &Context, out: &mut Sink) {
                 ),
                 "write { directory = \"/var/lib/private\"; mode = \"0700\"; }".to_string(),
             );
+            // No DynamicUser service with state is known on this host: nothing fails yet.
+            if dynamic.is_empty() {
+                d.severity = Severity::Warning;
+            }
         }
     }
 }

@@ -88,7 +88,14 @@ pub fn home_files<'h>(user: &'h HomeUser, home: &str) -> Vec<Written<'h>> {
         let at = origin
             .and_then(|o| user.enabled.get(o))
             .and_then(|f| f.at.as_ref());
-        for rel in &module.home {
+        // Files that go below a folder an option names when it is set (zsh's dotDir): at home
+        // only when it is known not to be set.
+        let moved = |rel: &String| {
+            module.home_dir.as_ref().is_some_and(|d| {
+                d.files.contains(rel) && user.enabled.get(&d.option).is_none_or(|f| !f.is_false())
+            })
+        };
+        for rel in module.home.iter().filter(|r| !moved(r)) {
             if let Some(path) = join(home, rel) {
                 out.push(Written {
                     path,

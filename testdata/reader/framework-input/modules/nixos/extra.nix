@@ -1,0 +1,1 @@
+{ ... }: { environment.persistence."/persist".directories = [ "/var/log" ]; }
