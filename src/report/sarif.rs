@@ -88,7 +88,6 @@ pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> V
             json!({
                 "id": r.code,
                 "name": r.name,
-                "fullName": format!("{} {}", r.code, r.name),
                 "shortDescription": { "text": r.summary() },
                 "fullDescription": { "text": why(r.doc) },
                 "help": { "text": r.doc, "markdown": r.doc },
@@ -169,6 +168,8 @@ pub fn to_value(items: &[Resolved], coverage: &Coverage, db: &mut SourceDb) -> V
         "runs": [{
             "tool": { "driver": {
                 "name": "impermalint",
+                // A rule (reportingDescriptor) has no fullName in SARIF 2.1.0; the tool has.
+                "fullName": concat!("impermalint ", env!("CARGO_PKG_VERSION")),
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rule_defs,
             }},
