@@ -479,3 +479,24 @@ fn nix_sources_of_the_project_parse() {
         assert!(parse.errors().is_empty(), "{f}: {:?}", parse.errors());
     }
 }
+
+#[test]
+fn check_file_without_nixpkgs_on_nix_path_fails_with_nixs_message() {
+    if !require_nix() {
+        return;
+    }
+    let t = TempDir::with("no-nixpkgs", &[("configuration.nix", BASE)]);
+    let o = bin()
+        .args(["check", "--no-config", "--file", "configuration.nix"])
+        .current_dir(t.path())
+        .env("NIX_PATH", "")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not found in the Nix search path"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("no findings"), "{}", stdout(&o));
+}

@@ -228,6 +228,18 @@ pub fn load_file(file: &Path, opts: &EvalOptions) -> Result<Loaded, String> {
         return Err(format!("{}: no such file", file.display()));
     }
     let abs = crate::nix::files::normalize_path(file);
+    // The extractor reads every option under tryEval, which would also swallow a missing
+    // nixpkgs (every value unknown, "no findings"): find it first, and fail with Nix's message.
+    nix_command()
+        .eval_json(
+            &[
+                "--impure".into(),
+                "--expr".into(),
+                "builtins.toString <nixpkgs/nixos>".into(),
+            ],
+            opts.timeout,
+        )
+        .map_err(|e| e.describe("finding nixpkgs (<nixpkgs/nixos> on NIX_PATH)"))?;
     let sys = format!(
         "(import <nixpkgs/nixos> {{ configuration = {}; }})",
         nix_path(&abs)
