@@ -500,3 +500,55 @@ fn check_file_without_nixpkgs_on_nix_path_fails_with_nixs_message() {
     );
     assert!(!stdout(&o).contains("no findings"), "{}", stdout(&o));
 }
+
+#[test]
+fn flake_in_a_git_subfolder_reports_checkout_paths() {
+    if !require_nix() {
+        return;
+    }
+    // Nix copies the whole git repository to the store; findings must name the checkout's files.
+    let t = TempDir::new("git-subflake");
+    let sub = t.path().join("hosts");
+    std::fs::create_dir_all(&sub).unwrap();
+    for f in [
+        "flake.nix",
+        "system.nix",
+        "configuration.nix",
+        "persist.nix",
+    ] {
+        std::fs::copy(repo().join("testdata/eval").join(f), sub.join(f)).unwrap();
+    }
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(t.path())
+            .output()
+            .expect("git");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    let o = run(
+        &["check", "--format", "json", "--flake", "./hosts#alpha"],
+        t.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc = json(&o);
+    let files: Vec<String> = findings(&doc).into_iter().map(|f| f.1).collect();
+    assert!(!files.is_empty());
+    for f in &files {
+        assert!(!f.contains("/nix/store"), "{files:?}");
+    }
+    // The files as the checkout has them (relative to where the check runs).
+    for f in &files {
+        assert!(
+            t.path().join(f).is_file(),
+            "{f} is not a file of the checkout: {files:?}"
+        );
+    }
+    assert!(files.iter().any(|f| f == "hosts/persist.nix"), "{files:?}");
+}

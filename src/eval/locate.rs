@@ -139,8 +139,14 @@ impl Locator {
         self.files
             .entry(file.to_string())
             .or_insert_with(|| {
+                // A flake in a subfolder of a git repository is copied with the whole
+                // repository: the rest is relative to the work tree, not to the flake.
                 let mapped = match (store_source_rest(file), &local) {
-                    (Some(rest), Some(dir)) if dir.join(rest).is_file() => dir.join(rest),
+                    (Some(rest), Some(dir)) => std::iter::once(dir.clone())
+                        .chain(crate::access::git_work_tree(dir))
+                        .map(|d| d.join(rest))
+                        .find(|p| p.is_file())
+                        .unwrap_or_else(|| PathBuf::from(file)),
                     _ => PathBuf::from(file),
                 };
                 index(&access, mapped)
