@@ -629,3 +629,38 @@ fn sarif_uris_fingerprints_and_related_locations() {
         result["locations"][0]["physicalLocation"]["region"]["startLine"]
     );
 }
+
+#[test]
+fn human_output_clips_long_lines_around_the_finding() {
+    // A one-line configuration of about 1 MB with a finding at its end.
+    let items: String = (0..60_000).map(|i| format!("\"/var/lib/x{i}\" ")).collect();
+    let cfg = format!(
+        "{{ ... }}: {{ fileSystems.\"/\" = {{ device = \"none\"; fsType = \"tmpfs\"; }}; services.openssh.enable = true; environment.persistence.\"/persist\".directories = [ {items}\"/etc/ssh\" ]; }}"
+    );
+    let t = TempDir::with("long-line", &[("configuration.nix", &cfg)]);
+    let o = run(&["check", "--no-config", "configuration.nix"], t.path());
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(text.len() < 20_000, "{} bytes of output", text.len());
+    assert!(
+        text.lines().all(|l| l.chars().count() < 400),
+        "a long line was printed"
+    );
+    // The window shows the finding's own text, with the caret under it.
+    let at = text.find("IMP101").expect("the IMP101 finding");
+    let block: Vec<&str> = text[at..].lines().take(6).collect();
+    let code = block
+        .iter()
+        .find(|l| l.contains("\"/etc/ssh\""))
+        .expect("the span is shown");
+    let carets = block.iter().find(|l| l.contains('^')).unwrap();
+    let col = code
+        .chars()
+        .position(|c| c == '"')
+        .map(|_| code.find("\"/etc/ssh\"").unwrap());
+    assert_eq!(
+        carets.chars().position(|c| c == '^'),
+        col.map(|c| code[..c].chars().count()),
+        "{block:#?}"
+    );
+}

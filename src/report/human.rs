@@ -40,6 +40,15 @@ pub fn write(
         .with_code(format!("{} {}", d.code, d.rule))
         .with_message(&d.message);
         let mut notes = Vec::new();
+        // A finding on a very long line (generated or minified files) is shown in a window
+        // around its span: codespan would print the whole line for every finding.
+        if let Some(at) = &d.at
+            && let Some(text) = db.get(&at.file).map(|f| f.text.clone())
+            && line_bounds(&text, at.start as usize).is_some_and(|(a, b)| b - a > MAX_LINE_BYTES)
+        {
+            clipped(&mut buffer, d, &text, db)?;
+            continue;
+        }
         match &d.at {
             Some(at) => match file_id(db, &mut files, &at.file) {
                 Some(id) => {
@@ -107,6 +116,80 @@ pub fn write(
 
 /// Blind spots listed per host in the human report (all of them are in the JSON).
 const MAX_UNREAD_LINES: usize = 8;
+
+/// Lines longer than this are shown clipped to a window around the finding.
+const MAX_LINE_BYTES: usize = 240;
+/// The window: bytes shown before the span, and in all.
+const WINDOW_BEFORE: usize = 60;
+const WINDOW_BYTES: usize = 200;
+
+/// The line around `offset`: its start and end (without the line break).
+fn line_bounds(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    Some((start, end))
+}
+
+/// The nearest char boundary at or before `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A finding on a long line: the codespan layout, with the line cut to a window around the span
+/// and secondary places listed as notes.
+fn clipped(
+    out: &mut term::termcolor::Buffer,
+    d: &Diagnostic,
+    text: &str,
+    db: &mut SourceDb,
+) -> std::io::Result<()> {
+    let Some(at) = &d.at else { return Ok(()) };
+    let (start, end) = (at.start as usize, at.end as usize);
+    let (ls, le) = line_bounds(text, start).unwrap_or((0, 0));
+    let from = floor_char(text, start.saturating_sub(WINDOW_BEFORE).max(ls));
+    let to = floor_char(text, (from + WINDOW_BYTES).min(le));
+    let pos = db.position(&at.file, at.start);
+    let (line, column) = pos.map_or((0, 0), |p| (p.line, p.column));
+    let gutter = " ".repeat(line.to_string().len());
+    let shown = &text[from..to];
+    let lead = if from > ls { "…" } else { "" };
+    let trail = if to < le { "…" } else { "" };
+    let pad = text[from..floor_char(text, start.max(from).min(to))]
+        .chars()
+        .count()
+        + lead.chars().count();
+    let marks = text[floor_char(text, start.min(to))..floor_char(text, end.min(to))]
+        .chars()
+        .count()
+        .max(1);
+    writeln!(out, "{}[{} {}]: {}", d.severity, d.code, d.rule, d.message)?;
+    writeln!(
+        out,
+        "{gutter} ┌─ {}:{line}:{column}",
+        display_path(&at.file)
+    )?;
+    writeln!(out, "{gutter} │")?;
+    writeln!(out, "{line} │ {lead}{shown}{trail}")?;
+    writeln!(out, "{gutter} │ {}{}", " ".repeat(pad), "^".repeat(marks))?;
+    writeln!(out, "{gutter} │")?;
+    for r in &d.related {
+        let p = db.position(&r.at.file, r.at.start);
+        let place = match p {
+            Some(p) => format!("{}:{}:{}", display_path(&r.at.file), p.line, p.column),
+            None => display_path(&r.at.file),
+        };
+        writeln!(out, "{gutter} = {place}: {}", r.message)?;
+    }
+    if let Some(help) = &d.help {
+        writeln!(out, "{gutter} = help: {help}")?;
+    }
+    writeln!(out)
+}
 
 pub fn summary(diags: &[Diagnostic], coverage: &Coverage) -> String {
     let partial = coverage.incomplete().count();
