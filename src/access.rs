@@ -41,6 +41,25 @@ impl AccessError {
         matches!(self, AccessError::Outside(_))
     }
 
+    /// What to do about it, for a report.
+    pub fn help(&self) -> &'static str {
+        match self {
+            AccessError::Outside(_) => {
+                "allow the folder with --allow-path, or map the path with --path-map PATH=DIR"
+            }
+            AccessError::Loop(_) => {
+                "fix the symlinks: following them leads back to where they start"
+            }
+            AccessError::TooLarge(..) => {
+                "impermalint does not read .nix files over 32 MiB (a bound on memory); split the file, or check with --flake"
+            }
+            AccessError::Io(_, e) if e.kind() == io::ErrorKind::NotFound => {
+                "fix the import, or add the file: nothing it would define is checked"
+            }
+            AccessError::Io(..) => "make the file readable: nothing it defines is checked",
+        }
+    }
+
     /// One line for a report; names the path, never its contents.
     pub fn describe(&self) -> String {
         let show = |p: &Path| crate::source::display_path(&p.to_string_lossy());

@@ -154,7 +154,8 @@ fn oversized_file_is_a_finding() {
         loaded.hosts[0]
             .source_errors
             .iter()
-            .any(|e| e.message.contains("too large")),
+            .any(|e| e.message.contains("too large")
+                && e.help.as_deref().is_some_and(|h| h.contains("32 MiB"))),
         "{:?}",
         loaded.hosts[0].source_errors
     );

@@ -184,6 +184,9 @@ fn yes() -> bool {
 pub struct SourceError {
     pub message: String,
     pub at: Loc,
+    /// What to do, when the file could not be read (a syntax error's help is to fix it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -230,6 +230,7 @@ impl<'e, 'f> Extractor<'e, 'f> {
             host.source_errors.push(SourceError {
                 message: e.message.clone(),
                 at,
+                help: e.help.map(str::to_string),
             });
         }
         self.note_incomplete_facts(&host);

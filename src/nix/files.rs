@@ -30,6 +30,8 @@ pub enum Problem {
 #[derive(Debug, Clone)]
 pub struct FileError {
     pub message: String,
+    /// What to do about it, when it is not a syntax error (whose help is to fix the syntax).
+    pub help: Option<&'static str>,
     pub problem: Problem,
     pub start: u32,
     pub end: u32,
@@ -211,6 +213,7 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
                 green: None,
                 error: Some(FileError {
                     message,
+                    help: Some(e.help()),
                     problem,
                     start: 0,
                     end: 0,
@@ -228,6 +231,7 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
                 text: String::from_utf8_lossy(e.as_bytes()).into(),
                 green: None,
                 error: Some(FileError {
+                    help: None,
                     message: format!(
                         "{} is not valid UTF-8 (byte {at})",
                         crate::source::display_path(&resolved.to_string_lossy())
@@ -314,6 +318,7 @@ fn parse_text(path: PathBuf, text: Arc<str>) -> Parsed {
             text: text.clone(),
             green: None,
             error: Some(FileError {
+                help: None,
                 message: format!(
                     "syntax error: the expression is nested too deeply (more than {MAX_NESTING} levels)"
                 ),
@@ -431,6 +436,7 @@ fn describe(e: &ParseError, text: &str) -> FileError {
     };
     FileError {
         message,
+        help: None,
         problem: Problem::Syntax,
         start,
         end: stop,

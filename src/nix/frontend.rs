@@ -199,6 +199,7 @@ fn load_in_pool(
                 return None;
             }
             Some(SourceError {
+                help: e.help.map(str::to_string),
                 message: e.message.clone(),
                 at: file_loc(&files, super::files::FileId(i as u32), e.start, e.end),
             })
