@@ -582,6 +582,24 @@ impl<'f> Eval<'f> {
     /// `v.key`, for every kind of set-like value.
     pub fn select_key(&mut self, v: &V, key: &str) -> Selected {
         match &v.kind {
+            // A system's `_module` (as lib/eval-config.nix makes it): `args.modules` is the
+            // module list it was given, `specialArgs` its special arguments (clan re-imports a
+            // host's modules this way).
+            Val::System(spec) if key == "_module" && spec.get(key).is_none() => {
+                let list = |name: &str, empty: V| {
+                    spec.get(name)
+                        .map_or_else(|| ready(empty), |b| b.value.clone())
+                };
+                let mut args = Attrs::default();
+                args.set("modules", list("modules", V::list(Vec::new(), None)));
+                let mut module = Attrs::default();
+                module.set("args", ready(V::attrs(args, v.at)));
+                module.set(
+                    "specialArgs",
+                    list("specialArgs", V::attrs(Attrs::default(), None)),
+                );
+                Selected::Found(V::attrs(module, v.at))
+            }
             Val::Attrs(a) | Val::Option(a) | Val::System(a) => match a.get(key) {
                 Some(b) => {
                     let b = b.clone();

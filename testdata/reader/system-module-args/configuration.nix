@@ -1,0 +1,4 @@
+{ stateDir, ... }:
+{
+  environment.persistence."/persist".directories = [ stateDir "/var/log" ];
+}
