@@ -425,18 +425,10 @@ fn partial(prim: Prim, args: Vec<Thunk>) -> V {
 /// The fix-point of `f` with `extend = g: makeExtensible (extends g f)`, as lib.fixedPoints'
 /// makeExtensible.
 fn extensible(ev: &mut Eval, f: Thunk, at: Option<Span>) -> V {
-    let cell = super::builtins::fix_point(f.clone());
-    ev.keep_alive(cell.clone());
-    let v = ev.force(&cell);
-    let Some(attrs) = ev.as_attrs(&v) else {
-        return v;
-    };
-    let mut out = (*attrs).clone();
-    out.set("extend", ready(partial(Prim::ExtendWith, vec![f])));
-    V::attrs(out, at)
+    extensible_named(ev, "extend", f, at)
 }
 
-/// `extensible`, with the extending function under a custom name.
+/// makeExtensibleWithCustomName: `extensible`, its extending function called `name`.
 fn extensible_named(ev: &mut Eval, name: &str, f: Thunk, at: Option<Span>) -> V {
     let cell = super::builtins::fix_point(f.clone());
     ev.keep_alive(cell.clone());
