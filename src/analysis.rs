@@ -143,13 +143,20 @@ impl<'h> Analysis<'h> {
         self.host.file_systems.iter().find(|f| f.mount_point == "/")
     }
 
-    /// The filesystem holding `path`: the longest mount-point prefix.
+    /// The filesystem holding `path`: the longest mount-point prefix. None when not known: no
+    /// mount point above it, or some filesystems could not be read and one of them might be
+    /// mounted between the longest known prefix and `path`.
     pub fn mount_for(&self, path: &str) -> Option<&'h FileSystem> {
-        self.host
+        let fs = self
+            .host
             .file_systems
             .iter()
             .filter(|fs| normalize(&fs.mount_point).is_some_and(|mp| is_at_or_under(path, &mp)))
-            .max_by_key(|fs| fs.mount_point.len())
+            .max_by_key(|fs| fs.mount_point.len())?;
+        if !self.host.file_systems.complete && normalize(&fs.mount_point).as_deref() != Some(path) {
+            return None;
+        }
+        Some(fs)
     }
 
     /// Is this filesystem mounted in the initrd (before activation)?

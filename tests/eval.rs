@@ -697,3 +697,55 @@ fn nixos_defaults_read_by_configuration_code() {
     );
     assert!(h.persistence.items[0].entries.complete);
 }
+
+#[test]
+fn a_function_is_not_equal_to_a_value_of_another_type() {
+    // As in Nix: `f == null` is false, not unknown. Module spec compilers test their hooks so
+    // (`if x == null then default else if isFunction x then x args else x`).
+    let got = eval_list(
+        r#"let
+  evalOr = default: x: args:
+    let raw = if x == null then null else if builtins.isFunction x then x args else x;
+    in if raw == null then default else raw;
+in [ "/ok" ]
+  ++ (if (x: x) == null then [ "/no" ] else [ "/lambda" ])
+  ++ (if null != builtins.map then [ "/prim" ] else [ ])
+  ++ evalOr [ "/no" ] (args: [ args.dir ]) { dir = "/called"; }
+  ++ evalOr [ "/default" ] null { }"#,
+    );
+    assert_eq!(got, ["/ok", "/lambda", "/prim", "/called", "/default"]);
+}
+
+/// A fold that threads a set through `n` steps, each step reading the set before it twice
+/// (as psyclyx's module spec compiler threads its context through every module spec).
+fn threaded(n: usize) -> String {
+    format!(
+        r#"let
+  step = acc: i:
+    let prev = acc.ctx;
+    in {{ ctx = (prev // {{ k = i; }}) // (prev // {{ n = (prev.n or 0) + 1; }}); }};
+  walked = builtins.foldl' step {{ ctx = {{ }}; }} (builtins.genList (i: i) {n});
+in [
+  "/ok"
+  (if walked.ctx.n == {n} then "/done" else "/not")
+  (if walked.ctx ? n || true then "/after" else "/no")
+]"#
+    )
+}
+
+#[test]
+fn a_context_threaded_through_hundreds_of_steps_is_read() {
+    // Some 2,000 levels deep: past the 600 levels that a thread with a small stack may go,
+    // within what the evaluation threads allow.
+    assert_eq!(eval_list(&threaded(300)), ["/ok", "/done", "/after"]);
+}
+
+#[test]
+fn values_cut_short_by_the_depth_limit_are_not_computed_again_at_every_read() {
+    // Far deeper than the depth limit. Each step cut short used to be computed again at every
+    // read, by every step above it: exponential, until the step budget ran out and even
+    // `... || true` was unknown.
+    let got = eval_list(&threaded(20_000));
+    assert!(got.contains(&"/after".to_string()), "{got:?}");
+    assert!(!got.contains(&"/not".to_string()), "{got:?}");
+}

@@ -387,10 +387,29 @@ pub fn equal(ev: &mut Eval, a: &V, b: &V) -> Option<bool> {
             }
             true
         }
-        (Val::Lambda(_) | Val::Prim(_) | Val::Prop(_) | Val::Option(_) | Val::System(_), _) => {
-            return None;
-        }
-        _ => false,
+        // Values of different types are never equal in Nix (`f == null` is false, and so is
+        // `lib.mkIf c x == null`: a property is an attribute set there). Two functions, or two
+        // values the reader models apart from plain attribute sets, are not compared.
+        (x, y) => match (type_class(x), type_class(y)) {
+            (Some(p), Some(q)) if p != q => false,
+            _ => return None,
+        },
+    })
+}
+
+/// Which of Nix's types a value has, as far as `==` tells them apart; `None` when not known.
+fn type_class(v: &Val) -> Option<u8> {
+    Some(match v {
+        Val::Null => 0,
+        Val::Bool(_) => 1,
+        Val::Int(_) | Val::Float(_) => 2,
+        Val::Str(_) => 3,
+        Val::Path(_) => 4,
+        Val::List(_) => 5,
+        Val::Attrs(_) | Val::Config(_) | Val::Options(_) => 6,
+        Val::Prop(_) | Val::Option(_) | Val::System(_) => 6,
+        Val::Lambda(_) | Val::Prim(_) => 7,
+        Val::Unknown | Val::Undefined | Val::External(_) => return None,
     })
 }
 

@@ -14,8 +14,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::rc::Rc;
 
-/// Nested evaluation depth beyond which a value is Unknown (guards the stack).
+/// Nested evaluation depth beyond which a value is Unknown (guards the stack), on a thread
+/// whose stack is not known to be large; see [`Eval::max_depth`].
 pub const MAX_DEPTH: usize = 600;
+/// The same on a thread with a stack of at least [`DEEP_STACK`] bytes. A level takes about a
+/// kilobyte at most: 10,000 levels stay far within it. Nix itself allows 10,000 nested calls, and
+/// real configurations go past 600 levels: a fold threading a context through a few hundred
+/// modules (psyclyx's spec compiler) is about 1,000 deep.
+pub const DEEP_MAX_DEPTH: usize = 10_000;
+pub const DEEP_STACK: usize = 256 * 1024 * 1024;
 /// Evaluation steps one query may take before its values are Unknown (guards against blow-ups
 /// such as exponential recursion), and steps a whole host may take.
 pub const MAX_STEPS: u64 = 1_000_000;
@@ -24,12 +31,19 @@ pub const MAX_TOTAL_STEPS: u64 = 40_000_000;
 pub struct Eval<'f> {
     pub files: &'f Files,
     pub depth: usize,
+    /// The depth limit: [`MAX_DEPTH`], or [`DEEP_MAX_DEPTH`] where the stack allows it.
+    pub max_depth: usize,
     pub steps: u64,
     total_steps: u64,
     /// Evaluation frames in progress, and the lowest frame a cycle guard answered for since
     /// the current frame began (u32::MAX: none). See [`Eval::frame`].
     frames: u32,
     lowest_hit: u32,
+    /// The same, counting only cycle guards and the step limits, not the depth limit.
+    lowest_other: u32,
+    /// Bumped when a thunk that the depth limit cut short gets its value: thunks cut short on
+    /// the way through it are then computed again (see [`ThunkState::Cut`]).
+    cut_generation: u64,
     /// Set when a limit cut evaluation short: the host's facts are then incomplete.
     pub truncated: bool,
     /// What could not be read (a file outside the checked tree, a module from an unknown
@@ -54,11 +68,14 @@ impl<'f> Eval<'f> {
         Eval {
             files,
             depth: 0,
+            max_depth: MAX_DEPTH,
             steps: 0,
             total_steps: 0,
             // Frame 0 is "before any frame": cycle(0) makes every frame not final.
             frames: 1,
             lowest_hit: u32::MAX,
+            lowest_other: u32::MAX,
+            cut_generation: 0,
             truncated: false,
             unread: Vec::new(),
             imports: HashMap::new(),
@@ -69,6 +86,15 @@ impl<'f> Eval<'f> {
             input_urls: HashMap::new(),
             kept: Vec::new(),
             input_values: HashMap::new(),
+        }
+    }
+
+    /// An evaluator for a thread whose stack has at least [`DEEP_STACK`] bytes: it goes
+    /// [`DEEP_MAX_DEPTH`] deep.
+    pub fn on_deep_stack(files: &'f Files) -> Self {
+        Eval {
+            max_depth: DEEP_MAX_DEPTH,
+            ..Eval::new(files)
         }
     }
 
@@ -102,7 +128,24 @@ impl<'f> Eval<'f> {
 
     pub fn force(&mut self, t: &Thunk) -> V {
         let me = self.frames;
-        let state = std::mem::replace(&mut *t.0.borrow_mut(), ThunkState::Forcing(me));
+        let mut state = std::mem::replace(&mut *t.0.borrow_mut(), ThunkState::Forcing(me));
+        let mut was_cut = false;
+        if let ThunkState::Cut(c) = state {
+            // Forced from about as deep or deeper, it would be cut short again the same way:
+            // what it gave then is what it gives, without walking down to the limit again.
+            // Only from well above (an eighth of the limit) is it computed again: a chain of
+            // thunks forced a few levels higher each time would otherwise be walked again
+            // each time.
+            if self.depth + self.max_depth / 8 > c.depth && c.generation == self.cut_generation {
+                let v = c.value.clone();
+                *t.0.borrow_mut() = ThunkState::Cut(c);
+                self.truncated = true;
+                self.lowest_hit = 0;
+                return v;
+            }
+            state = *c.pending;
+            was_cut = true;
+        }
         match state {
             ThunkState::Ready(v) => {
                 *t.0.borrow_mut() = ThunkState::Ready(v.clone());
@@ -114,28 +157,55 @@ impl<'f> Eval<'f> {
                 V::unknown()
             }
             ThunkState::Expr(e, env) => {
-                let (v, finished) = self.frame(|ev| ev.eval(&e, &env));
-                *t.0.borrow_mut() = if finished {
-                    ThunkState::Ready(v.clone())
-                } else {
-                    ThunkState::Expr(e, env)
-                };
+                let depth = self.depth;
+                let (v, done) = self.frame_done(|ev| ev.eval(&e, &env));
+                *t.0.borrow_mut() = self.settle(&v, done, depth, was_cut, ThunkState::Expr(e, env));
                 v
             }
             ThunkState::Lazy(f) => {
+                let depth = self.depth;
                 if !self.enter() {
                     *t.0.borrow_mut() = ThunkState::Lazy(f);
                     return V::unknown();
                 }
-                let (v, finished) = self.frame(|ev| f(ev));
+                let (v, done) = self.frame_done(|ev| f(ev));
                 self.depth -= 1;
-                *t.0.borrow_mut() = if finished {
-                    ThunkState::Ready(v.clone())
-                } else {
-                    ThunkState::Lazy(f)
-                };
+                *t.0.borrow_mut() = self.settle(&v, done, depth, was_cut, ThunkState::Lazy(f));
                 v
             }
+            // Not a computation: never stored in a cut thunk.
+            ThunkState::Cut(c) => {
+                *t.0.borrow_mut() = ThunkState::Cut(c);
+                V::unknown()
+            }
+        }
+    }
+
+    /// What a thunk forced at `depth` keeps: its value when final; when only the depth limit
+    /// kept it from being final, that value and the depth (see [`ThunkState::Cut`]); else its
+    /// computation, to run again.
+    fn settle(
+        &mut self,
+        v: &V,
+        done: Done,
+        depth: usize,
+        was_cut: bool,
+        pending: ThunkState,
+    ) -> ThunkState {
+        match done {
+            Done::Final => {
+                if was_cut {
+                    self.cut_generation += 1;
+                }
+                ThunkState::Ready(v.clone())
+            }
+            Done::CutShort => ThunkState::Cut(Box::new(CutState {
+                value: v.clone(),
+                depth,
+                generation: self.cut_generation,
+                pending: Box::new(pending),
+            })),
+            Done::Again => pending,
         }
     }
 
@@ -145,19 +215,38 @@ impl<'f> Eval<'f> {
     /// evaluation short. Only final results may be memoised (as tvix and Nix keep only finished
     /// thunks); the others are computed again when asked for again.
     pub fn frame<T>(&mut self, compute: impl FnOnce(&mut Self) -> T) -> (T, bool) {
+        let (v, done) = self.frame_done(compute);
+        (v, done == Done::Final)
+    }
+
+    /// Like [`Eval::frame`], telling apart a result that only the depth limit kept from being
+    /// final.
+    fn frame_done<T>(&mut self, compute: impl FnOnce(&mut Self) -> T) -> (T, Done) {
         let me = self.frames;
         self.frames += 1;
         let outer_low = std::mem::replace(&mut self.lowest_hit, u32::MAX);
+        let outer_other = std::mem::replace(&mut self.lowest_other, u32::MAX);
         let v = compute(self);
         self.frames -= 1;
-        let low = self.lowest_hit;
-        let finished = low >= me;
-        self.lowest_hit = if finished {
+        let (low, other) = (self.lowest_hit, self.lowest_other);
+        let done = if low >= me {
+            Done::Final
+        } else if other >= me {
+            Done::CutShort
+        } else {
+            Done::Again
+        };
+        self.lowest_hit = if low >= me {
             outer_low
         } else {
             outer_low.min(low)
         };
-        (v, finished)
+        self.lowest_other = if other >= me {
+            outer_other
+        } else {
+            outer_other.min(other)
+        };
+        (v, done)
     }
 
     /// The number the next [`Eval::frame`] will run as.
@@ -169,6 +258,7 @@ impl<'f> Eval<'f> {
     /// are not final.
     pub fn cycle(&mut self, frame: u32) {
         self.lowest_hit = self.lowest_hit.min(frame);
+        self.lowest_other = self.lowest_other.min(frame);
     }
 
     /// Counts a step and a level of nesting; false when a limit is reached (and then nothing
@@ -176,8 +266,14 @@ impl<'f> Eval<'f> {
     fn enter(&mut self) -> bool {
         self.steps += 1;
         self.total_steps += 1;
-        if self.depth >= MAX_DEPTH || self.steps >= MAX_STEPS || self.total_steps >= MAX_TOTAL_STEPS
-        {
+        if self.steps >= MAX_STEPS || self.total_steps >= MAX_TOTAL_STEPS {
+            self.truncated = true;
+            self.lowest_hit = 0;
+            self.lowest_other = 0;
+            return false;
+        }
+        if self.depth >= self.max_depth {
+            // Cut short by the depth limit alone: see [`ThunkState::Cut`].
             self.truncated = true;
             self.lowest_hit = 0;
             return false;
@@ -533,9 +629,14 @@ impl<'f> Eval<'f> {
             let Some(key) = self.attr_name(&attr, env) else {
                 return Selected::Unknown;
             };
-            // Which options exist is not known (nixpkgs and other modules declare them).
-            if probing && matches!(cur.kind, Val::Options(_)) {
-                return Selected::Unknown;
+            // Which options exist is not known (nixpkgs and other modules declare them), but
+            // one the configuration's modules declare exists.
+            if probing && let Val::Options(c) = &cur.kind {
+                let mut p = c.path.clone();
+                p.push(key.clone());
+                if !self.is_declared(c.system, &p) {
+                    return Selected::Unknown;
+                }
             }
             if probing
                 && let Val::Attrs(a) = &cur.kind
@@ -1123,6 +1224,16 @@ impl<'f> Eval<'f> {
             _ => None,
         }
     }
+}
+
+/// How a frame's result may be kept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Done {
+    Final,
+    /// Final but for the depth limit.
+    CutShort,
+    /// Not final: a cycle guard of an outer frame answered, or a step limit was reached.
+    Again,
 }
 
 /// Names in Nix's base scope.

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// Stack for evaluation threads: the depth limit keeps recursion well inside it.
-const EVAL_STACK: usize = 256 * 1024 * 1024;
+const EVAL_STACK: usize = super::eval::DEEP_STACK;
 /// Folders never scanned for .nix files.
 const SKIP_DIRS: &[&str] = &["node_modules", "target", ".git", ".direnv", "result"];
 
@@ -233,14 +233,14 @@ fn read_hosts(
     // Values are per thread (Rc), so each host's thread reads the host list again; the parsed
     // files are shared, and the outputs themselves are cheap to evaluate.
     let names = {
-        let mut ev = Eval::new(files);
+        let mut ev = Eval::on_deep_stack(files);
         read(&mut ev).map(|hs| hs.into_iter().map(|h| h.name).collect::<Vec<_>>())
     };
     match names {
         Ok(names) => names
             .par_iter()
             .map(|name| {
-                let mut ev = Eval::new(files);
+                let mut ev = Eval::on_deep_stack(files);
                 let spec = read(&mut ev)
                     .ok()
                     .and_then(|hs| hs.into_iter().find(|h| &h.name == name));
@@ -285,7 +285,7 @@ fn evaluate_paths(
     versions: &Versions,
     note: Option<String>,
 ) -> Host {
-    let mut ev = Eval::new(files);
+    let mut ev = Eval::on_deep_stack(files);
     let modules = roots
         .into_iter()
         .map(|p| ready(V::new(Val::Path(Rc::new(normalize_path(&p))), None)))

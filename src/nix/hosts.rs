@@ -582,12 +582,52 @@ fn colmena_hosts(ev: &mut Eval, hive: &Attrs) -> Vec<HostSpec> {
         }
         out.push(HostSpec {
             name: Some(name.to_string()),
-            modules: defaults.iter().cloned().chain([b.value.clone()]).collect(),
+            modules: [colmena_options_module()]
+                .into_iter()
+                .chain(defaults.iter().cloned())
+                .chain([b.value.clone()])
+                .collect(),
             special_args: args,
             unreadable: None,
         });
     }
     out
+}
+
+/// The options colmena adds to every node (`deploymentOptions` in colmena's
+/// src/nix/hive/options.nix), declared without their types and defaults: the reader only needs
+/// to know they exist (`options ? deployment`).
+fn colmena_options_module() -> Thunk {
+    const DEPLOYMENT: &[&str] = &[
+        "targetHost",
+        "targetPort",
+        "targetUser",
+        "allowLocalDeployment",
+        "buildOnTarget",
+        "tags",
+        "keys",
+        "replaceUnknownProfiles",
+        "privilegeEscalationCommand",
+    ];
+    let set = |pairs: Vec<(&str, V)>| {
+        let mut a = Attrs::default();
+        for (k, v) in pairs {
+            a.map.insert(
+                k.into(),
+                Binding {
+                    value: ready(v),
+                    at: None,
+                },
+            );
+        }
+        V::attrs(a, None)
+    };
+    let option = || V::new(Val::Option(Rc::new(Attrs::default())), None);
+    let deployment = set(DEPLOYMENT.iter().map(|k| (*k, option())).collect());
+    ready(set(vec![(
+        "options",
+        set(vec![("deployment", deployment)]),
+    )]))
 }
 
 #[cfg(test)]

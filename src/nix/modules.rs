@@ -761,6 +761,16 @@ impl<'f> Eval<'f> {
             .any(|d| matches!(d.kind, Val::Option(_)))
     }
 
+    /// Whether a module of the configuration declares an option at `path` (or options under
+    /// it); false while the modules are still being collected (and that answer is not final).
+    pub fn is_declared(&mut self, sys: usize, path: &[Rc<str>]) -> bool {
+        if let Some(start) = self.systems[sys].collecting {
+            self.cycle(start.saturating_sub(1));
+            return false;
+        }
+        !self.decl_at(sys, path).is_empty()
+    }
+
     fn decl_at(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<Vec<V>> {
         if let Some(d) = self.systems[sys].decls_cache.get(path) {
             return d.clone();

@@ -203,11 +203,31 @@ pub enum ThunkState {
     /// Being forced, in the evaluation frame with this number: reaching it again is infinite
     /// recursion, which evaluates to Unknown (and taints every frame above that one).
     Forcing(u32),
+    /// Cut short by the depth limit, and by nothing else, when forced at some depth. Forced
+    /// again from as deep or deeper it would be cut short the same way, so it gives that value
+    /// at once; forced from well above it is computed again. (Computing it again at every
+    /// read, as a value that is not final, walks down to the limit again each time: thunk
+    /// after thunk on the way down, that is exponential.)
+    Cut(Box<CutState>),
+}
+
+pub struct CutState {
+    pub value: V,
+    pub depth: usize,
+    /// The evaluator's count of cut thunks that got their value since: when it changed, this
+    /// one may get further, and is computed again.
+    pub generation: u64,
+    /// The computation: an Expr or a Lazy.
+    pub pending: Box<ThunkState>,
 }
 
 /// Where a thunk's expression was written, if it is still an unevaluated expression.
 pub fn thunk_span(t: &Thunk) -> Option<Span> {
-    match &*t.0.borrow() {
+    state_span(&t.0.borrow())
+}
+
+fn state_span(state: &ThunkState) -> Option<Span> {
+    match state {
         ThunkState::Expr(e, env) => {
             let r = rowan::ast::AstNode::syntax(e).text_range();
             Some(Span {
@@ -217,6 +237,7 @@ pub fn thunk_span(t: &Thunk) -> Option<Span> {
             })
         }
         ThunkState::Ready(v) => v.at,
+        ThunkState::Cut(c) => state_span(&c.pending),
         _ => None,
     }
 }
