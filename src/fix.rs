@@ -159,13 +159,27 @@ fn directory_to_files(at: &Loc, files: &[String], text: &str) -> Option<Vec<Edit
     })?;
     let list = item.parent()?;
     let binding = ast::AttrpathValue::cast(list.parent()?)?;
-    if binding.attrpath()?.syntax().text() != "directories" {
+    // `directories = [ … ]` in the root's set, or `….persistence."/p".directories = [ … ]`: the
+    // files go beside it, under the same prefix.
+    let attrs: Vec<String> = binding
+        .attrpath()?
+        .attrs()
+        .map(|a| a.syntax().text().to_string())
+        .collect();
+    let (last, prefix) = attrs.split_last()?;
+    if last != "directories" {
         return None;
     }
+    let files_path = prefix
+        .iter()
+        .map(String::as_str)
+        .chain(["files"])
+        .collect::<Vec<_>>()
+        .join(".");
     let set = ast::AttrSet::cast(binding.syntax().parent()?)?;
     // Only a set of impermanence's or preservation's own options: a wrapper option of the
     // configuration may have no `files`.
-    let mut names = String::new();
+    let mut names = prefix.join(".");
     let mut node = set.syntax().parent();
     while let Some(n) = node {
         if let Some(apv) = ast::AttrpathValue::cast(n.clone())
@@ -194,17 +208,23 @@ fn directory_to_files(at: &Loc, files: &[String], text: &str) -> Option<Vec<Edit
             text: String::new(),
         }
     } else {
+        // With the blank before it: `[ "/a" "/etc/ssh" ]` becomes `[ "/a" ]`.
+        let blank = text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
         Edit {
             file: file.clone(),
-            start,
+            start: start - blank,
             end,
             text: String::new(),
         }
     };
     let existing = set.attrpath_values().find(|e| {
-        e.attrpath()
-            .map(|p| p.syntax().text() == "files")
-            .unwrap_or(false)
+        e.attrpath().is_some_and(|p| {
+            p.attrs()
+                .map(|a| a.syntax().text().to_string())
+                .collect::<Vec<_>>()
+                .join(".")
+                == files_path
+        })
     });
     let addition = match existing {
         Some(e) => {
@@ -255,7 +275,7 @@ fn directory_to_files(at: &Loc, files: &[String], text: &str) -> Option<Vec<Edit
             &set,
             text,
             &file,
-            &format!("files = [ {} ];", quoted.join(" ")),
+            &format!("{files_path} = [ {} ];", quoted.join(" ")),
         )?,
     };
     Some(vec![removal, addition])

@@ -18,18 +18,6 @@ fn fixable(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn diff_shows_and_fix_applies_keeping_comments() {
     let cfg = r#"{ ... }:
@@ -75,21 +63,13 @@ fn diff_shows_and_fix_applies_keeping_comments() {
 
 #[test]
 fn fix_cleans_every_acceptance_case_of_its_fixable_findings() {
-    let cases = repo().join("../shared/acceptance/cases");
-    if !cases.is_dir() {
-        eprintln!(
-            "\n*** ../shared/acceptance is not beside the repository: this test DOES NOT RUN ***\n"
-        );
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI has shared/ beside main"
-        );
+    let Some(cases) = acceptance_cases("the --fix acceptance test") else {
         return;
-    }
+    };
     let mut fixed_cases = 0;
-    for case in std::fs::read_dir(&cases).unwrap().flatten() {
+    for case in cases {
         let t = TempDir::new("fix-case");
-        copy_tree(&case.path(), t.path());
+        copy_tree(&case, t.path());
         if fixable(t.path()).is_empty() {
             continue;
         }
@@ -98,7 +78,7 @@ fn fix_cleans_every_acceptance_case_of_its_fixable_findings() {
         assert!(
             left.is_empty(),
             "{}: still fixable after --fix: {left:?}",
-            case.file_name().to_string_lossy()
+            case.file_name().unwrap().to_string_lossy()
         );
         fixed_cases += 1;
     }
@@ -155,4 +135,36 @@ fn persisted_etc_ssh_becomes_the_host_key_files() {
     );
     let o = run(&["check", "--format", "json", "."], t.path());
     assert!(!stdout(&o).contains("IMP101"), "{}", stdout(&o));
+}
+
+#[test]
+fn etc_ssh_in_a_dotted_binding_gets_files_beside_it() {
+    let cfg = r#"{ ... }:
+{
+  fileSystems."/" = { device = "none"; fsType = "tmpfs"; options = [ "size=2G" "mode=755" ]; };
+  fileSystems."/persist" = { device = "/dev/sda2"; fsType = "ext4"; neededForBoot = true; };
+  boot.initrd.systemd.enable = true;
+  users.mutableUsers = false;
+  services.openssh.enable = true;
+  services.openssh.hostKeys = [ { type = "ed25519"; path = "/etc/ssh/ssh_host_ed25519_key"; } ];
+  environment.persistence."/persist".directories = [ "/var/lib/nixos" "/etc/ssh" ];
+  environment.persistence."/persist".files = [ "/etc/machine-id" ];
+}
+"#;
+    let t = TempDir::with("fix-dotted", &[("configuration.nix", cfg)]);
+    assert!(fixable(t.path()).iter().any(|f| f.contains("IMP101")));
+    run(&["check", "--fix", "."], t.path());
+    let after = std::fs::read_to_string(t.path().join("configuration.nix")).unwrap();
+    assert!(
+        after.contains(r#"environment.persistence."/persist".directories = [ "/var/lib/nixos" ];"#),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#"files = [ "/etc/machine-id" "/etc/ssh/ssh_host_ed25519_key" "/etc/ssh/ssh_host_ed25519_key.pub" ];"#),
+        "{after}"
+    );
+    assert!(
+        !fixable(t.path()).iter().any(|f| f.contains("IMP101")),
+        "{after}"
+    );
 }

@@ -109,3 +109,44 @@ pub fn tool_available(tool: &str, what: &str) -> bool {
     }
     found
 }
+
+/// Copies a folder tree (a case) into another folder.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+            // Writable, as a user's checkout is (the cases may be read-only).
+            let mut perms = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&target, perms).unwrap();
+        }
+    }
+}
+
+/// The acceptance cases (../shared/acceptance/cases), or None, said loudly, when the folder is
+/// not beside the repository (CI always has it).
+pub fn acceptance_cases(what: &str) -> Option<Vec<PathBuf>> {
+    let cases = repo().join("../shared/acceptance/cases");
+    if !cases.is_dir() {
+        eprintln!(
+            "\n*** ../shared/acceptance is not beside the repository: {what} DOES NOT RUN ***\n"
+        );
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has shared/ beside main"
+        );
+        return None;
+    }
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&cases)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Some(out)
+}
