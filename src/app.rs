@@ -239,7 +239,8 @@ fn read_options(input: &InputArgs, settings: &Settings) -> ReadOptions {
     opts.allow.splice(0..0, input.allow_path.iter().cloned());
     opts.inputs.overrides = input.inputs.clone();
     opts.inputs.from_store |= input.inputs_from_store;
-    opts.path_map = input.path_map.clone();
+    // The command line's maps first: they win over the config file's for the same path.
+    opts.path_map.splice(0..0, input.path_map.iter().cloned());
     opts
 }
 

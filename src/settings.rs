@@ -25,6 +25,10 @@ struct RawConfig {
     allow_path: Vec<PathBuf>,
     #[serde(default)]
     inputs_from_store: bool,
+    /// Absolute paths of the machine the configuration names, and the folders (relative to the
+    /// config file) that hold them: `path-map = { "/etc/nixos" = "." }`.
+    #[serde(default)]
+    path_map: BTreeMap<String, PathBuf>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -46,6 +50,9 @@ pub struct Settings {
     pub inputs_from_store: bool,
     /// Report every finding, allow comments or not (`--no-suppress`).
     pub no_suppress: bool,
+    /// Machine paths and the folders that hold them (as `--path-map`, relative to the config
+    /// file).
+    pub path_map: Vec<(PathBuf, PathBuf)>,
 }
 
 /// A config file error as `file:line:column: message (key `k`)`, like a compiler's.
@@ -99,7 +106,7 @@ impl Settings {
                 overrides: Vec::new(),
                 from_store: self.inputs_from_store,
             },
-            path_map: Vec::new(),
+            path_map: self.path_map.clone(),
         }
     }
 
@@ -183,6 +190,16 @@ impl Settings {
                 )
             })?;
             settings.severity.insert(rule.code.to_string(), sev);
+        }
+        for (from, to) in raw.path_map {
+            if !from.starts_with('/') {
+                return Err(format!(
+                    "{}: path-map: `{from}` is not an absolute path (map a path of the machine, \
+                     such as \"/etc/nixos\" = \".\")",
+                    path.display()
+                ));
+            }
+            settings.path_map.push((PathBuf::from(from), here.join(to)));
         }
         for s in raw.skip {
             let pat = glob::Pattern::new(&s)

@@ -436,6 +436,60 @@ fn config_file_selects_and_overrides() {
 }
 
 #[test]
+fn config_file_maps_machine_paths() {
+    // The configuration imports its shared module by its place on the machine.
+    let t = TempDir::with(
+        "path-map",
+        &[
+            (
+                "configuration.nix",
+                "{ imports = [ ./base.nix /etc/nixos/shared/ssh.nix ]; }\n",
+            ),
+            ("base.nix", BASE),
+            (
+                "shared/ssh.nix",
+                "{ services.openssh.enable = true;\n  environment.persistence.\"/persist\".directories = [ \"/etc/ssh\" ];\n}\n",
+            ),
+        ],
+    );
+    let o = run(&["check", "--format", "json", "."], t.path());
+    assert!(
+        !json(&o)["hosts"][0]["complete"].as_bool().unwrap(),
+        "{}",
+        stdout(&o)
+    );
+    t.write(
+        "impermalint.toml",
+        "path-map = { \"/etc/nixos\" = \".\" }\n",
+    );
+    let o = run(&["check", "--format", "json", "."], t.path());
+    let doc = json(&o);
+    assert!(
+        doc["hosts"][0]["complete"].as_bool().unwrap(),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "IMP101" && d["file"] == "shared/ssh.nix"),
+        "{}",
+        stdout(&o)
+    );
+    // A relative machine path is a mistake, said with the file.
+    t.write("impermalint.toml", "path-map = { \"etc/nixos\" = \".\" }\n");
+    let o = run(&["check", "."], t.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("impermalint.toml: path-map"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn facts_round_trip_gives_the_same_findings() {
     let t = TempDir::new("roundtrip");
     for f in [
