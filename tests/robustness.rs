@@ -206,3 +206,60 @@ fn deep_nesting_of_every_kind_ends_quickly() {
         );
     }
 }
+
+/// Folds that rebuild a growing set, list or string thousands of times (quadratic work in Nix
+/// too), and a builtin scanning a long list inside a loop, meet the step budget: an unknown
+/// value, quickly, not minutes and gigabytes.
+#[test]
+fn quadratic_folds_meet_the_step_budget() {
+    let cases = [
+        (
+            "update",
+            r#"builtins.attrNames (builtins.foldl' (acc: x: acc // { "k${toString x}" = x; }) { } (lib.range 1 20000))"#,
+        ),
+        (
+            "concat",
+            "builtins.foldl' (acc: x: acc ++ [ x ]) [ ] (lib.range 1 30000)",
+        ),
+        (
+            "strings",
+            r#"builtins.foldl' (acc: x: acc + "xxxxxxxxxx") "" (lib.range 1 100000)"#,
+        ),
+        (
+            "interpolation",
+            r#"builtins.foldl' (acc: x: "${acc}xxxxxxxxxx") "" (lib.range 1 100000)"#,
+        ),
+        (
+            "recursive-update",
+            r#"builtins.attrNames (builtins.foldl' (acc: x: lib.recursiveUpdate acc { "k${toString x}" = x; }) { } (lib.range 1 20000))"#,
+        ),
+        (
+            "elem-in-filter",
+            "builtins.filter (x: builtins.elem x (lib.range 1 100000)) (lib.range 1 100000)",
+        ),
+    ];
+    for (name, expr) in cases {
+        let t = TempDir::with(
+            "quadratic",
+            &[(
+                "configuration.nix",
+                &format!(
+                    "{{ lib, ... }}:\n{{\n  environment.persistence.\"/p\".directories = [ \"/v/${{builtins.toJSON ({expr})}}\" ];\n  fileSystems.\"/\" = {{ device = \"none\"; fsType = \"tmpfs\"; options = [ \"mode=755\" \"size=1G\" ]; }};\n}}\n"
+                ),
+            )],
+        );
+        let start = std::time::Instant::now();
+        let out = run(&["check", "--format", "json"], t.path());
+        let took = start.elapsed();
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "{name}: exit {:?}: {}",
+            out.status.code(),
+            stderr(&out)
+        );
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{name}: took {took:?}"
+        );
+    }
+}

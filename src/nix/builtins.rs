@@ -421,6 +421,13 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             None => V::unknown(),
         },
         Concat => {
+            let len = |v: &V| match &v.kind {
+                Val::List(xs) => xs.len(),
+                _ => 1,
+            };
+            if !ev.charge(len(&l) + len(&r)) {
+                return V::unknown();
+            }
             let mut items: Vec<Thunk> = Vec::new();
             for side in [&l, &r] {
                 match &side.kind {
@@ -456,6 +463,9 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             let (la, ra) = (ev.as_attrs(&l), ev.as_attrs(&r));
             match (la, ra) {
                 (Some(a), Some(b)) => {
+                    if !ev.charge(a.map.len() + b.map.len()) {
+                        return V::unknown();
+                    }
                     let mut out = (*a).clone();
                     out.partial |= b.partial;
                     out.rest = b.rest.clone().or(out.rest);
@@ -483,7 +493,13 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             (Val::Int(a), Val::Float(b)) | (Val::Float(b), Val::Int(a)) => {
                 V::new(Val::Float(*a as f64 + b), at)
             }
-            (Val::Str(a), Val::Str(b)) => V::new(Val::Str(format!("{a}{b}").into()), at),
+            (Val::Str(a), Val::Str(b)) => {
+                // A step per 64 bytes copied (see Eval::charge).
+                if !ev.charge((a.len() + b.len()) / 64) {
+                    return V::unknown();
+                }
+                V::new(Val::Str(format!("{a}{b}").into()), at)
+            }
             (Val::Path(p), Val::Str(s)) => {
                 let joined = format!("{}{}", p.display(), s);
                 V::new(
@@ -692,14 +708,19 @@ fn test(ev: &mut Eval, f: &Thunk, args: &[Thunk]) -> Option<bool> {
 
 /// Arguments as the functions of lists, sets and numbers take them (shared with the
 /// builtins_*.rs files).
+/// The list a builtin reads, paid for with a step per item (see [`Eval::charge`]): a builtin
+/// called in a loop over a long list (`elem` in a `filter`) costs the product of the two.
 pub(super) fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
     let v = ev.force(t);
-    ev.as_list(&v)
+    let items = ev.as_list(&v)?;
+    ev.charge(items.len()).then_some(items)
 }
 
+/// The set a builtin reads, paid for with a step per attribute, as [`list_of`].
 pub(super) fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
     let v = ev.force(t);
-    ev.as_attrs(&v)
+    let attrs = ev.as_attrs(&v)?;
+    ev.charge(attrs.map.len()).then_some(attrs)
 }
 
 pub(super) fn int_of(ev: &mut Eval, t: &Thunk) -> Option<i64> {

@@ -261,6 +261,23 @@ impl<'f> Eval<'f> {
         self.lowest_other = self.lowest_other.min(frame);
     }
 
+    /// Counts `n` steps of work that is not evaluation (copying the items of a set or a list
+    /// that `//` or `++` build): a fold that rebuilds a growing set thousands of times costs
+    /// quadratic time and memory, and must meet the step budget like any loop. False when a
+    /// step limit is reached (and then nothing computed on the way here is final).
+    pub fn charge(&mut self, n: usize) -> bool {
+        let n = n as u64;
+        self.steps = self.steps.saturating_add(n);
+        self.total_steps = self.total_steps.saturating_add(n);
+        if self.steps >= MAX_STEPS || self.total_steps >= MAX_TOTAL_STEPS {
+            self.truncated = true;
+            self.lowest_hit = 0;
+            self.lowest_other = 0;
+            return false;
+        }
+        true
+    }
+
     /// Counts a step and a level of nesting; false when a limit is reached (and then nothing
     /// computed on the way here is final).
     fn enter(&mut self) -> bool {
@@ -491,6 +508,10 @@ impl<'f> Eval<'f> {
                     }
                 }
             }
+        }
+        // A step per 64 bytes copied (see Eval::charge).
+        if !self.charge(out.len() / 64) {
+            return V::unknown();
         }
         match external {
             Some(n) => V::new(Val::External(format!("{n}{out}").into()), at),
