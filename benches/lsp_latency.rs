@@ -73,6 +73,28 @@ fn main() {
         times.push(start.elapsed());
     }
     times.sort();
+    // Memory an analysis keeps after it ends grows with every edit: 270 more edits show it.
+    let pid = server.child.id();
+    let status = |key: &str| -> String {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with(key)).map(str::to_string))
+            .map(|l| l.trim_start_matches(key).trim().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    let after_30 = status("VmRSS:");
+    for v in 30..300 {
+        let text = big.replace("\"0\";", &format!("\"{v}x\";"));
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v + 2}, "contentChanges": [{"text": text}]}),
+        );
+        server.wait_for(LIMIT, is_pub);
+    }
+    println!(
+        "server resident memory after 30 edits: {after_30}; after 300 edits: {}",
+        status("VmRSS:")
+    );
     let rss = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
         .ok()
         .and_then(|s| {

@@ -106,6 +106,9 @@ pub struct Unset {
 /// The value of an option nothing in the configuration sets, if the knowledge base knows the
 /// option (an enable flag of a module, or an `[[option]]`).
 pub fn unset(scope: Scope, option: &str) -> Option<Unset> {
+    if !reached(scope, option).iter().any(|n| n.end) {
+        return None;
+    }
     let in_scope = modules().iter().filter(|m| m.scope == scope);
     // Modules whose enable flag implies this one set it too.
     let implied_by = in_scope
@@ -150,23 +153,73 @@ fn name_matches(pattern: &str, option: &str) -> bool {
     }
 }
 
+/// The option names the knowledge base knows in one scope (enable flags of modules and
+/// `[[option]]` names), as a tree of their segments: the reader asks about every option path it
+/// reads and finds unset, so the answer must not cost a scan of the whole base.
+#[derive(Default)]
+struct Names {
+    children: std::collections::HashMap<&'static str, Names>,
+    /// A known name ends here.
+    end: bool,
+}
+
+impl Names {
+    fn insert(&mut self, name: &'static str) {
+        let mut node = self;
+        for seg in name.split('.') {
+            node = node.children.entry(seg).or_default();
+        }
+        node.end = true;
+    }
+
+    /// The nodes `segs` leads to, a `*` segment of a known name matching any segment.
+    fn walk<'a>(&'a self, segs: &[&str], out: &mut Vec<&'a Names>) {
+        match segs.split_first() {
+            None => out.push(self),
+            Some((seg, rest)) => {
+                for key in [*seg, "*"] {
+                    if let Some(c) = self.children.get(key) {
+                        c.walk(rest, out);
+                    }
+                    if *seg == "*" {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn names(scope: Scope) -> &'static Names {
+    static NAMES: OnceLock<[Names; 3]> = OnceLock::new();
+    let all = NAMES.get_or_init(|| {
+        let mut all: [Names; 3] = Default::default();
+        for m in modules() {
+            if let Some(o) = m.option.as_deref() {
+                all[m.scope as usize].insert(o);
+            }
+        }
+        for o in &file().option {
+            all[o.scope as usize].insert(&o.name);
+        }
+        all
+    });
+    &all[scope as usize]
+}
+
+/// The nodes of the known names that `dotted` leads to.
+fn reached(scope: Scope, dotted: &str) -> Vec<&'static Names> {
+    let segs: Vec<&str> = dotted.split('.').collect();
+    let mut out = Vec::new();
+    names(scope).walk(&segs, &mut out);
+    out
+}
+
 /// Is `prefix` (dotted) the start of an option the knowledge base knows in `scope`?
 pub fn is_above_known(scope: Scope, prefix: &str) -> bool {
-    let depth = prefix.split('.').count();
-    let above = |name: &str| {
-        let head: Vec<&str> = name.split('.').take(depth + 1).collect();
-        head.len() > depth && name_matches(&head[..depth].join("."), prefix)
-    };
-    let modules = modules()
+    reached(scope, prefix)
         .iter()
-        .filter(|m| m.scope == scope)
-        .filter_map(|m| m.option.as_deref());
-    let options = file()
-        .option
-        .iter()
-        .filter(|o| o.scope == scope)
-        .map(|o| o.name.as_str());
-    modules.chain(options).any(above)
+        .any(|n| !n.children.is_empty())
 }
 
 /// Enable options of one scope, with the default the frontends assume when they are not set.
@@ -232,6 +285,22 @@ pub fn active_modules<F>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_names_and_what_lies_above_them() {
+        let n = Scope::Nixos;
+        assert!(is_above_known(n, "users"));
+        assert!(is_above_known(n, "users.users"));
+        // `users.users.*.homeMode`: any user name is on the way to it.
+        assert!(is_above_known(n, "users.users.alice"));
+        assert!(!is_above_known(n, "users.users.alice.homeMode"));
+        assert!(!is_above_known(n, "environment.etc.foo"));
+        assert!(unset(n, "users.users.alice.homeMode").is_some());
+        assert!(unset(n, "users.mutableUsers").is_some());
+        assert!(unset(n, "users.users.alice.shell").is_none());
+        assert!(unset(n, "users").is_none());
+        assert!(!is_above_known(Scope::HomeManager, "users.users"));
+    }
 
     #[test]
     fn knowledge_base_parses() {
