@@ -3,6 +3,10 @@
 //! (optionally with a folder of real .nix files as the argument instead of the generated one).
 
 use std::path::{Path, PathBuf};
+
+// The binary's allocator, for the floor and the check alike.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 fn generate(dir: &Path, modules: usize) {

@@ -202,27 +202,40 @@ impl Access {
 
     /// The bytes of a file inside the roots, within the size limit.
     pub fn read(&self, path: &Path) -> Result<(PathBuf, Vec<u8>), AccessError> {
-        let p = self.resolve(path)?;
-        let io_err = |e| AccessError::Io(lexical(path), e);
-        let meta = std::fs::metadata(&p).map_err(io_err)?;
-        if meta.is_dir() {
-            return Err(AccessError::Io(
-                lexical(path),
-                io::Error::new(io::ErrorKind::IsADirectory, "is a directory"),
-            ));
+        // Open first, then ask the kernel where the open file is: the check and the read are of
+        // the same file (no window for a link to change between them), and one lookup replaces
+        // one per path component. Opening does not wait on a FIFO (non-blocking), and nothing
+        // is read before the check.
+        let opened = open_nonblocking(&lexical(path))
+            .ok()
+            .and_then(|f| Some((opened_path(&f)?, f)));
+        let Some((p, file)) = opened else {
+            // Missing, a loop, permissions, or no way to ask: the path resolved step by step
+            // tells them apart (and says nothing about what lies outside the roots).
+            let p = self.resolve(path)?;
+            return read_checked(path, &p, std::fs::File::open(&p));
+        };
+        if !self.roots.iter().any(|r| p.starts_with(r)) {
+            return Err(AccessError::Outside(lexical(path)));
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(AccessError::TooLarge(lexical(path), meta.len()));
-        }
-        let bytes = std::fs::read(&p).map_err(|e| AccessError::Io(lexical(path), e))?;
-        Ok((p, bytes))
+        read_checked(path, &p, Ok(file))
     }
 
     /// A folder's entries inside the roots: name and kind, links not followed (as
     /// `builtins.readDir`), sorted by name.
     pub fn read_dir(&self, path: &Path) -> Result<Vec<(String, Kind)>, AccessError> {
         let p = self.resolve(path)?;
-        let entries = std::fs::read_dir(&p).map_err(|e| AccessError::Io(lexical(path), e))?;
+        self.read_resolved_dir(&p)
+    }
+
+    /// [`Access::read_dir`] of a folder already resolved inside the roots: one that `resolve`
+    /// returned, or a `Kind::Dir` entry (not a link) of such a folder, which lies inside it.
+    pub fn read_resolved_dir(&self, p: &Path) -> Result<Vec<(String, Kind)>, AccessError> {
+        if !self.roots.iter().any(|r| p.starts_with(r)) {
+            return Err(AccessError::Outside(p.to_path_buf()));
+        }
+        let path = p;
+        let entries = std::fs::read_dir(p).map_err(|e| AccessError::Io(lexical(path), e))?;
         let mut out = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -237,6 +250,72 @@ impl Access {
         out.sort();
         Ok(out)
     }
+}
+
+/// Opens a file for reading without waiting for a writer if it is a FIFO.
+fn open_nonblocking(path: &Path) -> io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    o.open(path)
+}
+
+/// Where an open file is, symlinks resolved, as the kernel says (Linux: /proc/self/fd).
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let p = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
+        p.is_absolute().then_some(p)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+/// Reads an opened file (at `resolved`, asked for as `path`): a regular file within the size
+/// limit.
+fn read_checked(
+    path: &Path,
+    resolved: &Path,
+    file: io::Result<std::fs::File>,
+) -> Result<(PathBuf, Vec<u8>), AccessError> {
+    use std::io::Read;
+    let io_err = |e| AccessError::Io(lexical(path), e);
+    let mut file = file.map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        )));
+    }
+    if !meta.is_file() {
+        // A device or a FIFO could be read forever.
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is not a regular file",
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(AccessError::TooLarge(lexical(path), meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Never more than the limit, should the file grow while it is read.
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(AccessError::TooLarge(lexical(path), bytes.len() as u64));
+    }
+    Ok((resolved.to_path_buf(), bytes))
 }
 
 fn is_loop(e: &io::Error) -> bool {

@@ -329,7 +329,9 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let settings = resolve_settings(args, &input_dir(&args.input))?;
     let opts = read_options(&args.input, &settings);
     let mut loaded = load(&args.input, &opts)?;
-    let mut diags = lint(&loaded.hosts, &settings, &mut loaded.sources);
+    let mut diags = crate::timing::time(crate::timing::Phase::Rules, || {
+        lint(&loaded.hosts, &settings, &mut loaded.sources)
+    });
     if args.fix || args.diff {
         let Some(path) = static_path(&args.input) else {
             return Err(
@@ -372,16 +374,19 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         Some(_) => &mut buffer,
         None => &mut std::io::stdout().lock(),
     };
-    report::write(
-        args.format,
-        &diags,
-        &coverage,
-        &mut loaded.sources,
-        target,
-        color && args.output.is_none(),
-    )
-    .and_then(|_| target.flush())
+    crate::timing::time(crate::timing::Phase::Report, || {
+        report::write(
+            args.format,
+            &diags,
+            &coverage,
+            &mut loaded.sources,
+            target,
+            color && args.output.is_none(),
+        )
+        .and_then(|_| target.flush())
+    })
     .map_err(|e| format!("cannot write the report: {e}"))?;
+    crate::timing::print_if_asked();
     if let Some(path) = &args.output {
         crate::source::write_atomically(path, &buffer)?;
         eprintln!("impermalint: {}", report::human::summary(&diags, &coverage));

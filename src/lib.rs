@@ -20,3 +20,4 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod timeline;
+pub mod timing;

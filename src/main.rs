@@ -1,5 +1,11 @@
 use clap::Parser;
 
+/// Parsing keeps thousands of syntax trees of small nodes alive and the evaluator allocates
+/// small values by the million: mimalloc's per-thread free lists are markedly faster than the
+/// system allocator at this (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The work runs on a thread with a large stack: deep syntax trees are parsed, walked and
 /// dropped recursively, and a Nix file can nest as deep as it likes.
 const STACK: usize = 256 * 1024 * 1024;

@@ -70,7 +70,27 @@ fn diagnostics_as_you_type_in_utf16_and_a_clean_shutdown() {
         json!({"textDocument": {"uri": ssh_uri}, "range": d["range"],
                "context": {"diagnostics": [d]}}),
     );
-    let edit = &actions["result"][0]["edit"]["changes"][&ssh_uri][0];
+    let titles: Vec<&str> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Persist the SSH host key files instead of /etc/ssh"),
+        "{actions}"
+    );
+    let suppress = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Suppress"))
+        })
+        .unwrap_or_else(|| panic!("no suppression: {actions}"));
+    let edit = &suppress["edit"]["changes"][&ssh_uri][0];
     assert_eq!(edit["range"]["start"]["line"], 3, "{actions}");
     assert_eq!(
         edit["newText"], "  # impermalint: allow(IMP101) -- \n",

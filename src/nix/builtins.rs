@@ -425,9 +425,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
                 Val::List(xs) => xs.len(),
                 _ => 1,
             };
-            if !ev.charge(len(&l) + len(&r)) {
-                return V::unknown();
-            }
+            ev.charge(len(&l) + len(&r));
             let mut items: Vec<Thunk> = Vec::new();
             for side in [&l, &r] {
                 match &side.kind {
@@ -463,9 +461,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             let (la, ra) = (ev.as_attrs(&l), ev.as_attrs(&r));
             match (la, ra) {
                 (Some(a), Some(b)) => {
-                    if !ev.charge(a.map.len() + b.map.len()) {
-                        return V::unknown();
-                    }
+                    ev.charge(a.map.len() + b.map.len());
                     let mut out = (*a).clone();
                     out.partial |= b.partial;
                     out.rest = b.rest.clone().or(out.rest);
@@ -495,9 +491,7 @@ pub fn binop(ev: &mut Eval, op: BinOpKind, l: V, r: V, at: Option<Span>) -> V {
             }
             (Val::Str(a), Val::Str(b)) => {
                 // A step per 64 bytes copied (see Eval::charge).
-                if !ev.charge((a.len() + b.len()) / 64) {
-                    return V::unknown();
-                }
+                ev.charge((a.len() + b.len()) / 64);
                 V::new(Val::Str(format!("{a}{b}").into()), at)
             }
             (Val::Path(p), Val::Str(s)) => {
@@ -713,14 +707,16 @@ fn test(ev: &mut Eval, f: &Thunk, args: &[Thunk]) -> Option<bool> {
 pub(super) fn list_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Vec<Thunk>>> {
     let v = ev.force(t);
     let items = ev.as_list(&v)?;
-    ev.charge(items.len()).then_some(items)
+    ev.charge(items.len());
+    Some(items)
 }
 
 /// The set a builtin reads, paid for with a step per attribute, as [`list_of`].
 pub(super) fn attrs_of(ev: &mut Eval, t: &Thunk) -> Option<Rc<Attrs>> {
     let v = ev.force(t);
     let attrs = ev.as_attrs(&v)?;
-    ev.charge(attrs.map.len()).then_some(attrs)
+    ev.charge(attrs.map.len());
+    Some(attrs)
 }
 
 pub(super) fn int_of(ev: &mut Eval, t: &Thunk) -> Option<i64> {

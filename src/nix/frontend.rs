@@ -35,7 +35,9 @@ pub const MAX_SCANNED_DIRS: usize = 100_000;
 /// Like [`scan`], or an error when the tree is larger than [`MAX_SCANNED_DIRS`] folders.
 pub fn scan_bounded(access: &Access, dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
+    // Resolved once: the folders below are entries that are not links, so resolved too.
+    let root = access.resolve(dir).map_err(|e| e.describe())?;
+    let mut stack = vec![root.clone()];
     let mut visited = 0usize;
     while let Some(d) = stack.pop() {
         visited += 1;
@@ -45,11 +47,17 @@ pub fn scan_bounded(access: &Access, dir: &Path) -> Result<Vec<PathBuf>, String>
                 dir.display()
             ));
         }
-        let Ok(entries) = access.read_dir(&d) else {
+        let Ok(entries) = access.read_resolved_dir(&d) else {
             continue;
         };
+        // The files keep the path as asked for (`dir` may be reached through a link).
+        let asked = dir.join(d.strip_prefix(&root).unwrap_or(Path::new("")));
         for (name, kind) in entries {
-            let path = d.join(&name);
+            let path = if kind == Kind::Dir {
+                d.join(&name)
+            } else {
+                asked.join(&name)
+            };
             match kind {
                 Kind::Dir
                     if !name.starts_with('.')
@@ -147,7 +155,10 @@ fn load_in_pool(
         }
     }
     let (dir, nix_files) = if is_dir {
-        (path.to_path_buf(), scan_bounded(&files.access, path)?)
+        let found = crate::timing::time(crate::timing::Phase::Scan, || {
+            scan_bounded(&files.access, path)
+        })?;
+        (path.to_path_buf(), found)
     } else {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         (dir, vec![path.to_path_buf()])
@@ -155,7 +166,8 @@ fn load_in_pool(
     if is_dir && nix_files.is_empty() {
         return Err(format!("{}: no .nix files here", path.display()));
     }
-    files.preload(&nix_files);
+    crate::timing::time(crate::timing::Phase::Parse, || files.preload(&nix_files));
+    let evaluating = std::time::Instant::now();
     let is_flake = if is_dir {
         nix_files.contains(&dir.join("flake.nix"))
     } else {
@@ -189,6 +201,7 @@ fn load_in_pool(
             .collect()
     };
 
+    crate::timing::since(crate::timing::Phase::Evaluate, evaluating);
     let errors: Vec<SourceError> = files
         .all()
         .iter()
@@ -214,6 +227,7 @@ fn load_in_pool(
             sources.insert(f.path.clone(), f.text.clone());
         }
     }
+    crate::timing::time(crate::timing::Phase::Free, || files.drop_in_parallel());
     Ok(Loaded {
         hosts,
         sources,

@@ -7,7 +7,8 @@ use super::files::FileId;
 use super::types::Below;
 use super::value::*;
 use crate::knowledge::{self, Scope};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::rc::Rc;
 
