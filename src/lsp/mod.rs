@@ -16,6 +16,16 @@ use session::Session;
 
 pub fn run() -> Result<(), String> {
     let (connection, io_threads) = Connection::stdio();
+    serve(&connection)?;
+    drop(connection);
+    // The client may close its end first (it quit right after `exit`): that is a normal end.
+    let _ = io_threads.join();
+    Ok(())
+}
+
+/// The server on a connection (stdio, or in memory for the fuzzer): from `initialize` to
+/// `exit`, or until the client goes away.
+pub fn serve(connection: &Connection) -> Result<(), String> {
     let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("initialize: {e}"))?;
@@ -45,11 +55,7 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| format!("initialize: {e}"))?;
     let root = session::workspace_root(&params);
     let mut session = Session::new(root, encoding);
-    main_loop(&connection, &mut session)?;
-    drop(connection);
-    // The client may close its end first (it quit right after `exit`): that is a normal end.
-    let _ = io_threads.join();
-    Ok(())
+    main_loop(connection, &mut session)
 }
 
 fn main_loop(connection: &Connection, session: &mut Session) -> Result<(), String> {
