@@ -649,7 +649,34 @@ impl<'f> Eval<'f> {
                 }
             }
         }
+        // Nothing defines an option: its default is its definition (lib/modules.nix gives it
+        // mkOptionDefault's priority, 1500). For a set of submodules (`attrsOf (submodule …)`
+        // with `default = { a = { … }; }`) that makes the default's names the elements, each
+        // with its own options' defaults.
+        if out.is_empty()
+            && let Some(def) = self.default_def(sys, path)
+        {
+            self.expand(def, &mut out, 0);
+        }
         out
+    }
+
+    /// The default of the option declared at `path`, as a definition.
+    fn default_def(&mut self, sys: usize, path: &[Rc<str>]) -> Option<Def> {
+        if path.is_empty() {
+            return None;
+        }
+        let decls = self.decl_at(sys, path);
+        decls.iter().find_map(|d| match &d.kind {
+            Val::Option(o) => o.get("default").map(|b| Def {
+                value: b.value.clone(),
+                at: b.at,
+                prio: 1500,
+                order: DEFAULT_ORDER,
+                conds: Vec::new(),
+            }),
+            _ => None,
+        })
     }
 
     /// The definitions one level below `path`, by attribute name.
