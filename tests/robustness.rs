@@ -263,3 +263,97 @@ fn quadratic_folds_meet_the_step_budget() {
         );
     }
 }
+
+/// Every file of a tree with its length and modification time: the check writes nothing.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let m = std::fs::symlink_metadata(e.path()).unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            }
+            out.push((e.path(), m.len(), m.modified().unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs the binary on a tree: an exit status of 0, 1 or 2 within `bound`, a message on stderr
+/// when it is 2, and the tree unchanged.
+fn ends_cleanly(name: &str, dir: &Path, bound: std::time::Duration) -> std::process::Output {
+    let before = snapshot(dir);
+    let start = std::time::Instant::now();
+    let out = run(&["check", "--format", "json", "."], dir);
+    let took = start.elapsed();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1) | Some(2)),
+        "{name}: exit {:?}: {}",
+        out.status.code(),
+        stderr(&out)
+    );
+    if out.status.code() == Some(2) {
+        assert!(
+            !stderr(&out).trim().is_empty(),
+            "{name}: exit 2 with no message"
+        );
+    }
+    assert!(took < bound, "{name}: took {took:?}");
+    assert_eq!(before, snapshot(dir), "{name}: the check changed the tree");
+    out
+}
+
+#[test]
+fn hostile_trees_end_cleanly_and_write_nothing() {
+    let t = TempDir::with(
+        "hostile",
+        &[
+            (
+                "configuration.nix",
+                "{ imports = [ ./a.nix ./self.nix ./empty.nix ./binary.nix ./fifo.nix /dir/outside.nix (./. + \"/dir with spaces/ü.nix\") ]; }",
+            ),
+            // An import cycle, and a file importing itself.
+            ("a.nix", "{ imports = [ ./b.nix ]; }"),
+            ("b.nix", "{ imports = [ ./a.nix ]; }"),
+            ("self.nix", "{ imports = [ ./self.nix ]; }"),
+            ("empty.nix", ""),
+            (
+                "dir with spaces/ü.nix",
+                "{ environment.persistence.\"/p\".directories = [ \"/var/lib/ü\" ]; }",
+            ),
+        ],
+    );
+    std::fs::write(
+        t.path().join("binary.nix"),
+        [0u8, 159, 146, 150, 0, 255, 254, 7, 0, 1, 2, 3],
+    )
+    .unwrap();
+    // A FIFO named .nix: reading it would wait for a writer forever.
+    let fifo = std::ffi::CString::new(t.path().join("fifo.nix").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let out = ends_cleanly("hostile", t.path(), std::time::Duration::from_secs(20));
+    let text = stdout(&out);
+    for what in ["not a regular file", "not valid UTF-8"] {
+        assert!(text.contains(what), "{what}: {text}");
+    }
+}
+
+#[test]
+fn a_hundred_thousand_files_end_cleanly() {
+    let t = TempDir::with(
+        "many",
+        &[("configuration.nix", "{ imports = [ ./m/f0.nix ]; }")],
+    );
+    let m = t.path().join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    for i in 0..100_000 {
+        std::fs::write(m.join(format!("f{i}.nix")), "{ }").unwrap();
+    }
+    ends_cleanly(
+        "100,000 files",
+        t.path(),
+        std::time::Duration::from_secs(120),
+    );
+}
