@@ -197,11 +197,30 @@ impl<'h> Analysis<'h> {
         ancestors(path).find_map(|a| self.persisted_at(a).find(|p| p.kind == EntryKind::Dir))
     }
 
-    /// The persisted entry that covers `path`: the same path, or a directory above it.
+    /// The persisted entry that covers `path`: the same path, or a directory above it; for a
+    /// path in /etc on an /etc overlay with a writable upper directory, the same in
+    /// /.rw-etc/upper, which the overlay shows in /etc.
     pub fn covering(&self, path: &str) -> Option<&Persisted<'h>> {
+        self.covering_here(path).or_else(|| {
+            let upper = etc_upper_path(path)?;
+            match self.host.boot.etc_overlay_upper.value {
+                Some(true) => self.covering_here(&upper),
+                _ => None,
+            }
+        })
+    }
+
+    fn covering_here(&self, path: &str) -> Option<&Persisted<'h>> {
         self.persisted_at(path)
             .next()
             .or_else(|| self.enclosing_dir(path))
+    }
+
+    /// Whether an entry kept in /.rw-etc/upper might cover `path` (in /etc) but it is not known
+    /// whether /etc is such an overlay: then what covers `path` is not known either.
+    fn covering_not_known(&self, path: &str) -> bool {
+        self.host.boot.etc_overlay_upper.value.is_none()
+            && etc_upper_path(path).is_some_and(|u| self.covering_here(&u).is_some())
     }
 
     /// Whether `path` survives a reboot: persisted, or on a persistent filesystem.
@@ -210,6 +229,9 @@ impl<'h> Analysis<'h> {
         let path = normalize(path)?;
         if self.covering(&path).is_some() {
             return Some(true);
+        }
+        if self.covering_not_known(&path) {
+            return None;
         }
         let fs = self.mount_for(&path)?;
         match self.is_persistent_fs(fs)? {
@@ -247,6 +269,9 @@ impl<'h> Analysis<'h> {
                 )),
                 None => Availability::Unknown,
             },
+            Some(false) if self.covering(&path).is_none() && self.covering_not_known(&path) => {
+                Availability::Unknown
+            }
             Some(false) => match self.covering(&path) {
                 Some(p) => self.persisted_availability(p, needed),
                 None if self.persistence_complete => Availability::Missing(format!(
@@ -399,4 +424,11 @@ fn detect_ephemeral(host: &Host) -> Ephemeral {
 /// True when a shell fragment rolls a filesystem back.
 pub fn is_rollback_script(text: &str) -> bool {
     ROLLBACK_PATTERNS.iter().any(|p| text.contains(p))
+}
+
+/// Where an /etc overlay keeps what is written to `path` (a path in /etc): its upper
+/// directory, /.rw-etc/upper (nixos/modules/system/etc/etc.nix).
+fn etc_upper_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/etc")?;
+    (rest.is_empty() || rest.starts_with('/')).then(|| format!("/.rw-etc/upper{rest}"))
 }

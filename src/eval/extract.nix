@@ -391,6 +391,14 @@ in
     tmp_clean_on_boot =
       let r = read [ "boot" "tmp" "cleanOnBoot" ]; in
       if r.state == "absent" then boolOr false [ "boot" "cleanTmpDir" ] [ ] else fact b.isBool r [ ];
+    etc_overlay_upper =
+      let
+        e = boolOr false [ "system" "etc" "overlay" "enable" ] [ ];
+        m = boolOr true [ "system" "etc" "overlay" "mutable" ] [ ];
+      in
+      if (e.value or null) == false || (m.value or null) == false then known false
+      else if e ? value && m ? value then known true
+      else { };
   };
   openssh = {
     enable = boolOr false [ "services" "openssh" "enable" ] (filesOf [ "services" "openssh" "enable" ] [ ]);

@@ -373,6 +373,10 @@ pub struct Boot {
     pub initrd_services: Vec<InitrdService>,
     #[serde(default)]
     pub tmp_clean_on_boot: Fact<bool>,
+    /// /etc is an overlay with a writable upper directory, /.rw-etc/upper
+    /// (`system.etc.overlay.enable` and `.mutable`): what is kept there is kept in /etc.
+    #[serde(default)]
+    pub etc_overlay_upper: Fact<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

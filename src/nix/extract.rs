@@ -715,11 +715,24 @@ impl<'e, 'f> Extractor<'e, 'f> {
         if tmp_clean_on_boot.value.is_none() {
             tmp_clean_on_boot = self.bool_fact(&path(&["boot", "cleanTmpDir"]), Some(false));
         }
+        // nixos/modules/system/etc/etc.nix: the overlay is off by default; when on, it is
+        // mutable by default, with its upper directory at /.rw-etc/upper.
+        let overlay = self.bool_fact(&path(&["system", "etc", "overlay", "enable"]), Some(false));
+        let mutable = self.bool_fact(&path(&["system", "etc", "overlay", "mutable"]), Some(true));
+        let etc_overlay_upper = Fact {
+            value: match (overlay.value, mutable.value) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            at: overlay.at,
+        };
         Boot {
             initrd_systemd,
             scripted_commands,
             initrd_services,
             tmp_clean_on_boot,
+            etc_overlay_upper,
         }
     }
 
