@@ -7,14 +7,9 @@ use common::*;
 use std::path::Path;
 
 fn fixable(dir: &Path) -> Vec<String> {
-    let o = run(&["check", "--format", "json", "."], dir);
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| !d["fix"].is_null())
-        .map(|d| format!("{} {}:{}", d["code"], d["file"], d["line"]))
+    fixable_findings(dir)
+        .into_iter()
+        .map(|(file, code, line)| format!("{code} {file}:{line}"))
         .collect()
 }
 

@@ -47,19 +47,9 @@ fn neovim_shows_the_findings_on_their_lines() {
 
 /// The fixable findings of a folder, as (file, "CODE LINE").
 fn fixable(dir: &Path) -> Vec<(String, String)> {
-    let o = run(&["check", "--format", "json", "."], dir);
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| !d["fix"].is_null())
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_string(),
-                format!("{} {}", d["code"].as_str().unwrap(), d["line"]),
-            )
-        })
+    fixable_findings(dir)
+        .into_iter()
+        .map(|(file, code, line)| (file, format!("{code} {line}")))
         .collect()
 }
 

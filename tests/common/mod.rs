@@ -150,3 +150,23 @@ pub fn acceptance_cases(what: &str) -> Option<Vec<PathBuf>> {
     out.sort();
     Some(out)
 }
+
+/// The findings of a folder that have a mechanical fix: (file, code, line), from
+/// `check --format json`.
+pub fn fixable_findings(dir: &Path) -> Vec<(String, String, u64)> {
+    let o = run(&["check", "--format", "json", "."], dir);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
