@@ -107,6 +107,7 @@ impl Settings {
                 from_store: self.inputs_from_store,
             },
             path_map: self.path_map.clone(),
+            parse_cache: None,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct Analysis {
 
 pub struct Session {
     root: PathBuf,
+    /// Parses kept across analyses: a file whose text did not change is not parsed again.
+    parses: std::sync::Arc<crate::nix::files::ParseCache>,
     encoding: Encoding,
     docs: HashMap<PathBuf, Doc>,
     generation: u64,
@@ -55,6 +57,7 @@ impl Session {
         let (tx, rx) = unbounded();
         Session {
             root,
+            parses: Default::default(),
             encoding,
             docs: HashMap::new(),
             generation: 0,
@@ -119,10 +122,11 @@ impl Session {
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
         let (root, enc, tx) = (self.root.clone(), self.encoding, self.tx.clone());
+        let parses = self.parses.clone();
         let spawned = std::thread::Builder::new()
             .stack_size(ANALYSIS_STACK)
             .spawn(move || {
-                let result = analyze(&root, &overlay, enc, generation);
+                let result = analyze(&root, &overlay, enc, generation, parses);
                 let _ = tx.send(result);
             });
         if spawned.is_err() {
@@ -321,7 +325,13 @@ fn fix_edits(
 
 /// One analysis: the static frontend on the workspace with the open documents, the rules,
 /// and every finding placed in LSP's terms.
-fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation: u64) -> Analysis {
+fn analyze(
+    root: &Path,
+    overlay: &[(PathBuf, String)],
+    enc: Encoding,
+    generation: u64,
+    parses: std::sync::Arc<crate::nix::files::ParseCache>,
+) -> Analysis {
     let mut a = Analysis {
         generation,
         by_file: HashMap::new(),
@@ -330,7 +340,8 @@ fn analyze(root: &Path, overlay: &[(PathBuf, String)], enc: Encoding, generation
     };
     let settings = crate::settings::Settings::discover(root).unwrap_or_default();
     // The workspace's config file decides what besides the workspace may be read.
-    let opts = settings.read_options();
+    let mut opts = settings.read_options();
+    opts.parse_cache = Some(parses);
     let mut loaded = match crate::nix::frontend::load_overlay(root, &opts, overlay) {
         Ok(l) => l,
         Err(e) => {

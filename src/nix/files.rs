@@ -58,6 +58,79 @@ pub struct Parsed {
     pub reached: std::sync::atomic::AtomicBool,
 }
 
+/// Parsed files kept from one check to the next (the language server's analyses): a file
+/// whose text did not change is not parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    by_path: Mutex<HashMap<PathBuf, CachedParse>>,
+}
+
+struct CachedParse {
+    text: Arc<str>,
+    green: Option<GreenNode>,
+    error: Option<FileError>,
+}
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.by_path.lock().map(|m| m.len()).unwrap_or(0);
+        write!(f, "ParseCache({n} files)")
+    }
+}
+
+impl ParseCache {
+    /// The parse of `text` at `path`: the kept one when the text is the same, else a new one
+    /// (which is kept).
+    fn parse(&self, path: PathBuf, text: Arc<str>) -> Parsed {
+        if let Some(c) = self
+            .by_path
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&path)
+            .filter(|c| c.text == text)
+        {
+            return Parsed {
+                path,
+                text: c.text.clone(),
+                green: c.green.clone(),
+                error: c.error.clone(),
+                reached: Default::default(),
+            };
+        }
+        let parsed = parse_text(path.clone(), text);
+        self.by_path
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                path,
+                CachedParse {
+                    text: parsed.text.clone(),
+                    green: parsed.green.clone(),
+                    error: parsed.error.clone(),
+                },
+            );
+        parsed
+    }
+
+    /// Forgets the files a check did not read (deleted, or no longer imported).
+    pub fn keep_only(&self, paths: &std::collections::HashSet<PathBuf>) {
+        self.by_path
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p, _| paths.contains(p));
+    }
+
+    /// Whether the kept parse of `path` is the one given (for tests).
+    pub fn holds(&self, path: &Path, green: &GreenNode) -> bool {
+        self.by_path
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .and_then(|c| c.green.as_ref())
+            .is_some_and(|g| std::ptr::eq::<rowan::GreenNodeData>(&**g, &**green))
+    }
+}
+
 /// Every file one check reads, through one [`Access`].
 pub struct Files {
     pub access: Access,
@@ -67,6 +140,8 @@ pub struct Files {
     pub nixpkgs_version: Option<String>,
     /// Absolute paths of the machine and the folders they are read from (`--path-map`).
     pub path_map: Vec<(PathBuf, PathBuf)>,
+    /// Parses kept from an earlier check (the language server), if any.
+    pub parse_cache: Option<Arc<ParseCache>>,
     inner: Mutex<Inner>,
 }
 
@@ -89,6 +164,7 @@ impl Files {
             inputs,
             nixpkgs_version: None,
             path_map: Vec::new(),
+            parse_cache: None,
             inner: Mutex::default(),
         }
     }
@@ -110,7 +186,7 @@ impl Files {
         use rayon::prelude::*;
         let parsed: Vec<(PathBuf, Parsed)> = paths
             .par_iter()
-            .map(|p| (normalize_path(p), parse_file(&self.access, p)))
+            .map(|p| (normalize_path(p), self.parse_file(p)))
             .collect();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         for (asked, p) in parsed {
@@ -127,7 +203,7 @@ impl Files {
                 return (id, inner.files[id.0 as usize].clone());
             }
         }
-        let parsed = parse_file(&self.access, &asked);
+        let parsed = self.parse_file(&asked);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let id = inner.add(asked, parsed);
         (id, inner.files[id.0 as usize].clone())
@@ -136,7 +212,7 @@ impl Files {
     /// A file whose text is given rather than read (an expression, an editor's unsaved
     /// buffer): it replaces whatever was known at that path.
     pub fn insert_text(&self, path: &Path, text: &str) -> FileId {
-        let parsed = parse_text(normalize_path(path), text.into());
+        let parsed = self.parse_text(normalize_path(path), text.into());
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let asked = normalize_path(path);
         if let Some(&id) = inner.ids.get(&asked) {
@@ -148,6 +224,22 @@ impl Files {
 
     pub fn by_id(&self, id: FileId) -> Arc<Parsed> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).files[id.0 as usize].clone()
+    }
+
+    fn parse_file(&self, path: &Path) -> Parsed {
+        parse_file(&self.access, path, self.parse_cache.as_deref())
+    }
+
+    fn parse_text(&self, path: PathBuf, text: Arc<str>) -> Parsed {
+        match &self.parse_cache {
+            Some(c) => c.parse(path, text),
+            None => parse_text(path, text),
+        }
+    }
+
+    /// The paths of every file read (for [`ParseCache::keep_only`]).
+    pub fn paths(&self) -> std::collections::HashSet<PathBuf> {
+        self.all().iter().map(|f| f.path.clone()).collect()
     }
 
     /// Drops the parsed files on every thread of the pool: a syntax tree is freed node by
@@ -186,7 +278,7 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     crate::access::lexical(path)
 }
 
-fn parse_file(access: &Access, path: &Path) -> Parsed {
+fn parse_file(access: &Access, path: &Path, cache: Option<&ParseCache>) -> Parsed {
     let (resolved, bytes) = match access.read(path) {
         Ok(x) => x,
         Err(e) => {
@@ -252,7 +344,10 @@ fn parse_file(access: &Access, path: &Path) -> Parsed {
             };
         }
     };
-    parse_text(resolved, text)
+    match cache {
+        Some(c) => c.parse(resolved, text),
+        None => parse_text(resolved, text),
+    }
 }
 
 /// Brackets nested deeper than this are refused before parsing: no configuration comes near
@@ -448,5 +543,36 @@ fn describe(e: &ParseError, text: &str) -> FileError {
         problem: Problem::Syntax,
         start,
         end: stop,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &Parsed, b: &Parsed) -> bool {
+        match (&a.green, &b.green) {
+            (Some(x), Some(y)) => std::ptr::eq::<rowan::GreenNodeData>(&**x, &**y),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn an_unchanged_file_is_not_parsed_again() {
+        let cache = ParseCache::default();
+        let path = PathBuf::from("/w/configuration.nix");
+        let first = cache.parse(path.clone(), "{ a = 1; }".into());
+        let again = cache.parse(path.clone(), "{ a = 1; }".into());
+        assert!(same(&first, &again), "the kept tree is reused");
+        assert!(cache.holds(&path, again.green.as_ref().unwrap()));
+        let changed = cache.parse(path.clone(), "{ a = 2; }".into());
+        assert!(!same(&first, &changed), "a changed text is parsed anew");
+        assert!(cache.holds(&path, changed.green.as_ref().unwrap()));
+        // A syntax error is kept too, and forgotten with the file.
+        let broken = cache.parse(path.clone(), "{ a = ".into());
+        assert!(broken.error.is_some());
+        assert!(cache.parse(path.clone(), "{ a = ".into()).error.is_some());
+        cache.keep_only(&Default::default());
+        assert!(!cache.holds(&path, first.green.as_ref().unwrap()));
     }
 }

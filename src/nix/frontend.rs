@@ -138,6 +138,7 @@ pub fn load_overlay(
         let mut files = Files::with_inputs(access, inputs);
         files.nixpkgs_version = nixpkgs_version;
         files.path_map = path_map;
+        files.parse_cache = opts.parse_cache.clone();
         load_in_pool(&normalize_path(path), files, &versions, overlay)
     })
 }
@@ -226,6 +227,9 @@ fn load_in_pool(
         if f.error.as_ref().is_none_or(|e| !e.unreadable()) {
             sources.insert(f.path.clone(), f.text.clone());
         }
+    }
+    if let Some(cache) = &files.parse_cache {
+        cache.keep_only(&files.paths());
     }
     crate::timing::time(crate::timing::Phase::Free, || files.drop_in_parallel());
     Ok(Loaded {

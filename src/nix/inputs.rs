@@ -34,6 +34,9 @@ pub struct ReadOptions {
     pub inputs: InputOptions,
     /// Absolute paths of the machine read from a folder here (`--path-map PATH=DIR`).
     pub path_map: Vec<(PathBuf, PathBuf)>,
+    /// Parses kept from an earlier check, reused where a file's text did not change (the
+    /// language server keeps one across its analyses).
+    pub parse_cache: Option<std::sync::Arc<super::files::ParseCache>>,
 }
 
 /// Parses `PATH=DIR` for `--path-map`: PATH must be absolute.
