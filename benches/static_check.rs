@@ -1,6 +1,6 @@
 //! Static check throughput against its floor (rnix alone reading and parsing the same files),
-//! on a generated corpus of module files. Run on purpose: `cargo bench --bench static_check`
-//! (optionally with a folder of real .nix files as the argument instead of the generated one).
+//! on generated hosts of 100, 1,000 and 10,000 modules, or on a folder of real .nix files given
+//! as the argument. Run on purpose: `cargo bench --bench static_check [-- FOLDER]`.
 
 use std::path::{Path, PathBuf};
 
@@ -54,30 +54,15 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     best
 }
 
-fn main() {
-    let arg = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let dir = match arg {
-        Some(d) => PathBuf::from(d),
-        None => {
-            let d = std::env::temp_dir().join(format!("impermalint-bench-{}", std::process::id()));
-            generate(&d, 2000);
-            d
-        }
-    };
-    let access = impermalint::access::Access::for_check(&dir, &[]).expect("corpus folder");
-    let files = impermalint::nix::frontend::scan(&access, &dir);
+/// Times the floor and the full check on a folder: (files, bytes, floor, check).
+fn measure(dir: &Path) -> (usize, u64, Duration, Duration) {
+    let access = impermalint::access::Access::for_check(dir, &[]).expect("corpus folder");
+    let files = impermalint::nix::frontend::scan(&access, dir);
     let bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
-    println!(
-        "corpus: {} files, {:.1} MB in {}",
-        files.len(),
-        bytes as f64 / 1e6,
-        dir.display()
-    );
-
     let floor = time(5, || {
         use rayon::prelude::*;
         files
@@ -89,7 +74,7 @@ fn main() {
             .sum::<usize>()
     });
     let full = time(5, || {
-        let mut loaded = impermalint::nix::frontend::load(&dir).expect("loads");
+        let mut loaded = impermalint::nix::frontend::load(dir).expect("loads");
         impermalint::app::lint(
             &loaded.hosts,
             &impermalint::settings::Settings::default(),
@@ -97,9 +82,35 @@ fn main() {
         )
         .len()
     });
-    println!("rnix read+parse (floor): {floor:?}");
+    (files.len(), bytes, floor, full)
+}
+
+fn report(what: &str, (files, bytes, floor, full): (usize, u64, Duration, Duration)) {
     println!(
-        "impermalint static check: {full:?}  ({:.2}x the floor)",
+        "{what}: {files} files, {:.1} MB; rnix read+parse (floor) {floor:?}; impermalint static check {full:?} ({:.2}x the floor)",
+        bytes as f64 / 1e6,
         full.as_secs_f64() / floor.as_secs_f64()
     );
+}
+
+/// With a folder as the argument: that folder (a real corpus). Without: generated hosts of
+/// 100, 1,000 and 10,000 modules, to see how the check grows with size.
+fn main() {
+    match std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        Some(d) => {
+            let dir = PathBuf::from(d);
+            report(&dir.display().to_string(), measure(&dir));
+        }
+        None => {
+            for modules in [100, 1_000, 10_000] {
+                let d = std::env::temp_dir().join(format!(
+                    "impermalint-bench-{}-{modules}",
+                    std::process::id()
+                ));
+                generate(&d, modules);
+                report(&format!("generated, {modules} modules"), measure(&d));
+                let _ = std::fs::remove_dir_all(&d);
+            }
+        }
+    }
 }
