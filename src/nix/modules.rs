@@ -39,6 +39,13 @@ struct Def {
     conds: Vec<Thunk>,
 }
 
+/// The declarations below a path, by name (see `decl_index`).
+#[derive(Default)]
+struct DeclIndex {
+    by_key: HashMap<Rc<str>, Vec<Thunk>>,
+    others: Vec<V>,
+}
+
 /// A definition with its properties read: certain, or under a condition that is not known.
 struct Leaf {
     value: V,
@@ -70,6 +77,7 @@ pub struct ModuleSystem {
     pub scope: Scope,
     defs_cache: HashMap<OptionPath, Rc<Vec<(Def, V)>>>,
     decls_cache: HashMap<OptionPath, Rc<Vec<V>>>,
+    decl_index_cache: HashMap<OptionPath, Rc<DeclIndex>>,
     children_cache: HashMap<OptionPath, Rc<Children>>,
     defs: Vec<Def>,
     decls: Vec<Thunk>,
@@ -231,6 +239,7 @@ impl<'f> Eval<'f> {
             scope,
             defs_cache: HashMap::new(),
             decls_cache: HashMap::new(),
+            decl_index_cache: HashMap::new(),
             children_cache: HashMap::new(),
             defs: Vec::new(),
             decls: Vec::new(),
@@ -812,13 +821,20 @@ impl<'f> Eval<'f> {
                 .collect(),
             Some((key, parent)) => {
                 let mut found = Vec::new();
+                // Sets of declarations, through their index by name: asking for each of N
+                // names among N modules' declarations must not scan all of them each time.
+                let index = self.decl_index(sys, parent);
+                for t in index.by_key.get(key).into_iter().flatten() {
+                    found.push(self.force(t));
+                }
+                for v in index.others.iter() {
+                    if let Selected::Found(x) = self.select_key(v, key) {
+                        found.push(x);
+                    }
+                }
                 for v in self.decl_at(sys, parent).iter() {
                     match &v.kind {
-                        Val::Attrs(_) => {
-                            if let Selected::Found(x) = self.select_key(v, key) {
-                                found.push(x);
-                            }
-                        }
+                        Val::Attrs(_) => {}
                         // Below an option: what its type says (attrsOf, submodule).
                         Val::Option(o) => {
                             let Some(ty) = o.get("type").map(|b| b.value.clone()) else {
@@ -848,6 +864,37 @@ impl<'f> Eval<'f> {
             .decls_cache
             .insert(path.to_vec(), found.clone());
         found
+    }
+
+    /// The sets among the declarations at `path`, by the names they declare below it (their
+    /// values not yet evaluated); sets whose missing names come from elsewhere (`rest`) apart.
+    fn decl_index(&mut self, sys: usize, path: &[Rc<str>]) -> Rc<DeclIndex> {
+        if let Some(d) = self.systems[sys].decl_index_cache.get(path) {
+            return d.clone();
+        }
+        let mut index = DeclIndex::default();
+        for v in self.decl_at(sys, path).iter() {
+            if let Val::Attrs(a) = &v.kind {
+                if a.rest.is_some() {
+                    index.others.push(v.clone());
+                    continue;
+                }
+                for (k, b) in a.map.iter() {
+                    index
+                        .by_key
+                        .entry(k.clone())
+                        .or_default()
+                        .push(b.value.clone());
+                }
+            }
+        }
+        let index = Rc::new(index);
+        if self.systems[sys].collecting.is_none() {
+            self.systems[sys]
+                .decl_index_cache
+                .insert(path.to_vec(), index.clone());
+        }
+        index
     }
 
     /// Definitions at `path`, each definition of a submodule read as the module it is: its
