@@ -192,6 +192,13 @@ impl<'h> Analysis<'h> {
             .map(|&i| &self.persisted[i])
     }
 
+    /// Whether something strictly below `path` is persisted.
+    pub fn persists_below(&self, path: &str) -> bool {
+        self.persisted
+            .iter()
+            .any(|p| p.path != path && is_at_or_under(&p.path, path))
+    }
+
     /// The innermost persisted directory strictly above `path`.
     pub fn enclosing_dir(&self, path: &str) -> Option<&Persisted<'h>> {
         ancestors(path).find_map(|a| self.persisted_at(a).find(|p| p.kind == EntryKind::Dir))

@@ -9,6 +9,9 @@ pub fn check(cx: &Context, out: &mut Sink) {
             .state
             .iter()
             .filter(|s| cx.analysis.survives_reboot(s) == Some(false))
+            // Parts of it persisted (`/var/lib/systemd/timers`, not all of /var/lib/systemd):
+            // a choice of what to keep, not state forgotten.
+            .filter(|s| !cx.analysis.persists_below(s))
             .cloned()
             .collect();
         if missing.is_empty() {
